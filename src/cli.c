@@ -1,0 +1,340 @@
+/* The pageowner command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "internal.h"
+
+static const char usage_text[] =
+"Usage: pageowner COMMAND [OPTIONS] DUMP [VMLINUX]\n"
+"\n"
+"Read the kernel's page_owner records out of a crash dump and tell who\n"
+"allocated the memory.  DUMP and VMLINUX may come in either order.\n"
+"\n"
+"Commands:\n"
+"  pages            every allocated page, as /sys/kernel/debug/page_owner prints it\n"
+"  page PFN         one page: allocation and free stacks, memcg (bad-page report form)\n"
+"  stacks           per-stack totals, as page_owner_stacks/show_stacks prints them\n"
+"  top              the greatest memory consumers (the OOM question)\n"
+"  sort             page_owner_sort-compatible sorting, culling and selecting\n"
+"  memcg            memory cgroups and the pages that pin dying ones\n"
+"  info             kernel release, dump format, layouts found, counts\n"
+"  batch            run a report over many dumps (CI)\n"
+"\n"
+"Common options:\n"
+"  --vmlinux FILE   the vmlinux with DWARF debug info (else the other argument)\n"
+"  --json           JSON output (JSON Lines for `pages`)\n"
+"  -o, --output F   write to F instead of standard output\n"
+"  -h, --help       this help;  -V, --version  the version\n"
+"\n"
+"pages:  --mode stack|handle|stack_handle   --nid LIST\n"
+"page:   PFN (decimal or 0x hex), or --phys ADDR, or --page STRUCT_PAGE_ADDR\n"
+"stacks: -t, --threshold N   --from-pages   --kernel-order   --handles\n"
+"        --stacks-handles\n"
+"top:    -n N (stacks to show, default 5)\n"
+"memcg:  --dying   --memcg PATH\n"
+"sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
+"        debugfs page_owner text file\n"
+"\n"
+"Exit status: 0 ok, 1 other error, 2 usage, 3 file not found/unreadable,\n"
+"4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without debug info,\n"
+"7 vmlinux does not match the dump, 8 page_owner was off in the dumped kernel,\n"
+"9 unsupported kernel layout, 10 required data missing from the dump,\n"
+"130 interrupted.  See pageowner(1).\n";
+
+int po_exit_code(const struct po_error *err)
+{
+	if (!err)
+		return 0;
+	switch (err->code) {
+	case PO_OK: return 0;
+	case PO_ERR_OS: return 3;
+	case PO_ERR_FORMAT: return 4;
+	case PO_ERR_CORRUPT: return 5;
+	case PO_ERR_DEBUGINFO: return 6;
+	case PO_ERR_MISMATCH: return 7;
+	case PO_ERR_NO_PAGE_OWNER: return 8;
+	case PO_ERR_UNSUPPORTED: return 9;
+	case PO_ERR_FAULT: return 10;
+	case PO_ERR_INTERRUPTED: return 130;
+	default: return 1;
+	}
+}
+
+int po_cli_fail(struct po_error *err)
+{
+	int code = po_exit_code(err);
+	fprintf(stderr, "pageowner: %s\n", err->message);
+	po_error_destroy(err);
+	return code;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pageowner: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'pageowner --help'.\n");
+	return 2;
+}
+
+bool po_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+/* Tell the dump from the vmlinux by content, as crash does. */
+struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
+{
+	struct po_error *err;
+	const char *dump = NULL, *vmlinux = cli->vmlinux;
+
+	for (int i = 0; i < cli->nfiles; i++) {
+		const char *f = cli->files[i];
+		FILE *fp = fopen(f, "r");
+		if (!fp)
+			return po_error_create(PO_ERR_OS, "%s: %s", f, strerror(errno));
+		fclose(fp);
+		if (!dump && po_file_is_dump(f))
+			dump = f;
+		else if (!vmlinux && po_file_is_elf_vmlinux(f))
+			vmlinux = f;
+		else if (!dump)
+			dump = f; /* let the dump reader say what is wrong */
+		else if (!vmlinux)
+			vmlinux = f;
+		else
+			return po_error_create(PO_ERR_INVALID, "too many files: %s", f);
+	}
+	if (!dump)
+		return po_error_create(PO_ERR_INVALID, "no dump file given");
+	if (!vmlinux)
+		return po_error_create(PO_ERR_INVALID,
+				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
+	err = po_program_create(&cli->prog);
+	if (err)
+		return err;
+	err = po_program_open_dump(cli->prog, dump);
+	if (err)
+		return err;
+	err = po_program_load_vmlinux(cli->prog, vmlinux);
+	if (err)
+		return err;
+	err = need_owner ? po_program_init_kernel(cli->prog) :
+			   po_program_init_kernel_no_owner(cli->prog);
+	return err;
+}
+
+void po_cli_warn_stats(const struct po_walk_stats *st)
+{
+	if (st->pfns_missing)
+		fprintf(stderr,
+			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
+			(unsigned long long)st->pfns_missing);
+}
+
+enum {
+	OPT_VMLINUX = 256, OPT_JSON, OPT_MODE, OPT_NID, OPT_FROM_PAGES,
+	OPT_KERNEL_ORDER, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_DYING, OPT_MEMCG,
+	OPT_PHYS, OPT_PAGE, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR,
+};
+
+static const struct option long_opts[] = {
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "nid", required_argument, NULL, OPT_NID },
+	{ "threshold", required_argument, NULL, 't' },
+	{ "from-pages", no_argument, NULL, OPT_FROM_PAGES },
+	{ "kernel-order", no_argument, NULL, OPT_KERNEL_ORDER },
+	{ "handles", no_argument, NULL, OPT_HANDLES },
+	{ "stacks-handles", no_argument, NULL, OPT_STACKS_HANDLES },
+	{ "dying", no_argument, NULL, OPT_DYING },
+	{ "memcg", required_argument, NULL, OPT_MEMCG },
+	{ "phys", required_argument, NULL, OPT_PHYS },
+	{ "page", required_argument, NULL, OPT_PAGE },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse(struct po_cli *cli, int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:t:n:hV", long_opts, NULL)) != -1) {
+		uint64_t v;
+		switch (c) {
+		case OPT_VMLINUX: cli->vmlinux = optarg; break;
+		case OPT_JSON: cli->opts.json = true; break;
+		case 'o': cli->output = optarg; break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "stack")) cli->opts.mode = 0;
+			else if (!strcmp(optarg, "handle")) cli->opts.mode = 1;
+			else if (!strcmp(optarg, "stack_handle")) cli->opts.mode = 2;
+			else return usage_error("--mode: '%s' is not stack, handle or stack_handle", optarg);
+			break;
+		case OPT_NID: cli->opts.nid_list = optarg; break;
+		case 't':
+			if (!po_parse_u64(optarg, &v))
+				return usage_error("--threshold: '%s' is not a number", optarg);
+			cli->opts.threshold = (long long)v;
+			break;
+		case 'n':
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 100000)
+				return usage_error("-n: '%s' is not a positive number", optarg);
+			cli->opts.top_n = (int)v;
+			break;
+		case OPT_FROM_PAGES: cli->opts.from_pages = true; break;
+		case OPT_KERNEL_ORDER: cli->opts.kernel_order = true; break;
+		case OPT_HANDLES: cli->stacks_view = 1; break;
+		case OPT_STACKS_HANDLES: cli->stacks_view = 2; break;
+		case OPT_DYING: cli->opts.dying_only = true; break;
+		case OPT_MEMCG: cli->opts.memcg_path = optarg; break;
+		case OPT_PHYS: cli->phys = optarg; break;
+		case OPT_PAGE: cli->page = optarg; break;
+		case OPT_REPORT: cli->report = optarg; break;
+		case OPT_STRICT: cli->strict = true; break;
+		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
+		case 'h': cli->help = true; break;
+		case 'V': cli->version = true; break;
+		default: return 2;
+		}
+	}
+	cli->files = argv + optind;
+	cli->nfiles = argc - optind;
+	return 0;
+}
+
+static int cmd_pages(struct po_cli *cli)
+{
+	struct po_walk_stats st;
+	struct po_error *err = po_cli_open(cli, true);
+	if (!err)
+		err = po_report_pages(cli->prog, cli->out, &cli->opts, &st);
+	if (err)
+		return po_cli_fail(err);
+	po_cli_warn_stats(&st);
+	return cli->strict && st.pfns_missing ? 10 : 0;
+}
+
+static int cmd_page(struct po_cli *cli)
+{
+	uint64_t v = 0, pfn;
+	const char *spec = NULL;
+	struct po_error *err;
+
+	if (!cli->phys && !cli->page) {
+		if (cli->nfiles < 1)
+			return usage_error("%s", "page: give a PFN");
+		spec = cli->files[0];
+		cli->files++;
+		cli->nfiles--;
+		if (!po_parse_u64(spec, &v))
+			return usage_error("page: '%s' is not a PFN", spec);
+	} else if (!po_parse_u64(cli->phys ? cli->phys : cli->page, &v)) {
+		return usage_error("'%s' is not an address", cli->phys ? cli->phys : cli->page);
+	}
+	err = po_cli_open(cli, true);
+	if (err)
+		return po_cli_fail(err);
+	pfn = v;
+	if (cli->phys)
+		pfn = po_phys_to_pfn(cli->prog, v);
+	else if (cli->page && (err = po_page_to_pfn(cli->prog, v, &pfn)))
+		return po_cli_fail(err);
+	err = po_report_page(cli->prog, cli->out, pfn, &cli->opts);
+	return err ? po_cli_fail(err) : 0;
+}
+
+static int cmd_info(struct po_cli *cli)
+{
+	struct po_error *err = po_cli_open(cli, false);
+	if (!err)
+		err = po_report_info(cli->prog, cli->out, &cli->opts);
+	return err ? po_cli_fail(err) : 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct po_cli *cli);
+} commands[] = {
+	{ "pages", cmd_pages },
+	{ "page", cmd_page },
+	{ "info", cmd_info },
+	{ "stacks", po_cmd_stacks },
+	{ "top", po_cmd_top },
+	{ "memcg", po_cmd_memcg },
+	{ "batch", po_cmd_batch },
+};
+
+int main(int argc, char **argv)
+{
+	struct po_cli cli;
+	int ret;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.opts.top_n = 5;
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("pageowner %s\n", PAGEOWNER_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "sort"))
+		return po_cmd_sort(argc - 1, argv + 1);
+	for (size_t i = 0; i < PO_ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		ret = parse(&cli, argc - 1, argv + 1);
+		if (ret)
+			return ret;
+		if (cli.help) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (cli.version) {
+			printf("pageowner %s\n", PAGEOWNER_VERSION);
+			return 0;
+		}
+		cli.out = stdout;
+		if (cli.output) {
+			cli.out = fopen(cli.output, "w");
+			if (!cli.out) {
+				fprintf(stderr, "pageowner: %s: %s\n", cli.output, strerror(errno));
+				return 3;
+			}
+		}
+		static char buf[1 << 16];
+		setvbuf(cli.out, buf, _IOFBF, sizeof(buf));
+		ret = commands[i].fn(&cli);
+		if (fflush(cli.out) != 0 && ret == 0) {
+			fprintf(stderr, "pageowner: write error: %s\n", strerror(errno));
+			ret = 3;
+		}
+		if (cli.output)
+			fclose(cli.out);
+		po_program_destroy(cli.prog);
+		return ret;
+	}
+	return usage_error("unknown command '%s'", argv[1]);
+}

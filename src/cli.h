@@ -1,0 +1,35 @@
+/* Shared by the CLI's command files. */
+#ifndef PO_CLI_H
+#define PO_CLI_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "pageowner.h"
+
+struct po_cli {
+	struct po_program *prog;
+	struct po_report_opts opts;
+	const char *vmlinux;
+	const char *output;
+	const char *phys, *page;
+	const char *report;       /* batch: which report */
+	const char *debug_dir;    /* batch: where vmlinux files are */
+	int stacks_view;          /* 1 --handles, 2 --stacks-handles */
+	bool strict, help, version;
+	char **files;
+	int nfiles;
+	FILE *out;
+};
+
+int po_exit_code(const struct po_error *err);
+int po_cli_fail(struct po_error *err);
+bool po_parse_u64(const char *s, uint64_t *v);
+struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
+void po_cli_warn_stats(const struct po_walk_stats *st);
+
+/* commands living in their own files */
+int po_cmd_stacks(struct po_cli *cli);
+int po_cmd_top(struct po_cli *cli);
+int po_cmd_memcg(struct po_cli *cli);
+int po_cmd_batch(struct po_cli *cli);
+int po_cmd_sort(int argc, char **argv);
+#endif

@@ -1,0 +1,322 @@
+/* Dump access through libkdumpfile: ELF and kdump-compressed files. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libkdumpfile/kdumpfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct vmci_line { char *key, *value; };
+
+struct po_dump {
+	kdump_ctx_t *ctx;
+	int fd;
+	char *path;
+	char format[96];
+	struct vmci_line *lines;
+	size_t nr_lines;
+	char *vmcoreinfo;
+	uint64_t page_size;
+};
+
+static struct po_error *kdump_error(struct po_dump *d, kdump_status st,
+				    const char *what)
+{
+	enum po_error_code code;
+
+	switch (st) {
+	case KDUMP_ERR_NODATA:
+	case KDUMP_ERR_ADDRXLAT:
+		code = PO_ERR_FAULT;
+		break;
+	case KDUMP_ERR_EOF:
+	case KDUMP_ERR_CORRUPT:
+		code = PO_ERR_CORRUPT;
+		break;
+	case KDUMP_ERR_SYSTEM:
+		code = PO_ERR_OS;
+		break;
+	case KDUMP_ERR_NOTIMPL:
+		code = PO_ERR_FORMAT;
+		break;
+	default:
+		code = PO_ERR_INVALID;
+	}
+	return po_error_create(code, "%s: %s: %s", d->path, what,
+			       kdump_get_err(d->ctx));
+}
+
+/* An ELF core whose PT_LOAD segments go past the end of the file. */
+static struct po_error *check_elf_truncated(struct po_dump *d)
+{
+	Elf64_Ehdr eh;
+	struct stat st;
+
+	if (pread(d->fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || fstat(d->fd, &st) < 0)
+		return NULL;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(d->fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)) !=
+		    (ssize_t)sizeof(ph))
+			return po_error_create(PO_ERR_CORRUPT,
+					       "%s: dump is truncated: program header %u is past the end of the file",
+					       d->path, i);
+		if (ph.p_type == PT_LOAD &&
+		    ph.p_offset + ph.p_filesz > (uint64_t)st.st_size)
+			return po_error_create(PO_ERR_CORRUPT,
+					       "%s: dump is truncated: PT_LOAD %u (physical %#llx) ends at file offset %#llx, the file has %#llx bytes",
+					       d->path, i, (unsigned long long)ph.p_paddr,
+					       (unsigned long long)(ph.p_offset + ph.p_filesz),
+					       (unsigned long long)st.st_size);
+	}
+	return NULL;
+}
+
+/* kdump-compressed: compression and dump level from the headers. */
+static void describe_diskdump(struct po_dump *d, const char *fmt)
+{
+	uint8_t hdr[440];
+	uint32_t status, block_size;
+	int32_t level = -1;
+	const char *comp = "uncompressed";
+
+	snprintf(d->format, sizeof(d->format), "%s", fmt);
+	if (pread(d->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    memcmp(hdr, "KDUMP   ", 8) != 0)
+		return;
+	status = po_get_u32(hdr + 424);
+	block_size = po_get_u32(hdr + 428);
+	if (status & 0x1) comp = "zlib";
+	else if (status & 0x2) comp = "lzo";
+	else if (status & 0x4) comp = "snappy";
+	else if (status & 0x20) comp = "zstd";
+	if (block_size >= 4096 && block_size <= (1 << 20)) {
+		uint8_t sub[12];
+		if (pread(d->fd, sub, sizeof(sub), block_size) == (ssize_t)sizeof(sub))
+			level = (int32_t)po_get_u32(sub + 8);
+	}
+	if (level >= 0)
+		snprintf(d->format, sizeof(d->format), "kdump-compressed (%s, dump level %d)%s",
+			 comp, level, (status & 0x8) ? ", INCOMPLETE" : "");
+	else
+		snprintf(d->format, sizeof(d->format), "kdump-compressed (%s)", comp);
+}
+
+static struct po_error *parse_vmcoreinfo(struct po_dump *d)
+{
+	char *raw = NULL, *line, *save;
+
+	if (kdump_vmcoreinfo_raw(d->ctx, &raw) != KDUMP_OK || !raw)
+		return po_error_create(PO_ERR_FORMAT,
+				       "%s: the dump has no VMCOREINFO (was it made with a vmcoreinfo-aware tool, e.g. QEMU's -device vmcoreinfo?)",
+				       d->path);
+	d->vmcoreinfo = raw;
+	char *copy = strdup(raw);
+	if (!copy)
+		return &po_error_nomem;
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		struct vmci_line *l;
+		if (!eq)
+			continue;
+		l = po_xrealloc_array(d->lines, d->nr_lines + 1, sizeof(*l));
+		if (!l) {
+			free(copy);
+			return &po_error_nomem;
+		}
+		d->lines = l;
+		*eq = '\0';
+		l[d->nr_lines].key = strdup(line);
+		l[d->nr_lines].value = strdup(eq + 1);
+		if (!l[d->nr_lines].key || !l[d->nr_lines].value) {
+			free(l[d->nr_lines].key);
+			free(l[d->nr_lines].value);
+			free(copy);
+			return &po_error_nomem;
+		}
+		d->nr_lines++;
+	}
+	free(copy);
+	return NULL;
+}
+
+const char *po_dump_vmcoreinfo(struct po_dump *d, const char *key)
+{
+	for (size_t i = 0; i < d->nr_lines; i++)
+		if (strcmp(d->lines[i].key, key) == 0)
+			return d->lines[i].value;
+	return NULL;
+}
+
+struct po_error *po_dump_open(const char *path, struct po_dump **ret)
+{
+	struct po_error *err;
+	struct po_dump *d = calloc(1, sizeof(*d));
+	kdump_status st;
+	const char *fmt = NULL;
+	kdump_num_t num;
+	bool flat = false;
+
+	if (!d)
+		return &po_error_nomem;
+	d->fd = -1;
+	d->path = strdup(path);
+	if (!d->path) {
+		err = &po_error_nomem;
+		goto fail;
+	}
+	d->fd = open(path, O_RDONLY);
+	if (d->fd < 0) {
+		err = po_error_create(PO_ERR_OS, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (po_flat_detect(d->fd)) {
+		int nfd;
+		err = po_flat_rearrange(d->fd, path, &nfd);
+		if (err)
+			goto fail;
+		close(d->fd);
+		d->fd = nfd;
+		flat = true;
+	}
+	d->ctx = kdump_new();
+	if (!d->ctx) {
+		err = &po_error_nomem;
+		goto fail;
+	}
+	st = kdump_open_fd(d->ctx, d->fd);
+	if (st != KDUMP_OK) {
+		err = po_error_create(st == KDUMP_ERR_NOTIMPL ? PO_ERR_FORMAT : PO_ERR_CORRUPT,
+				      "%s: not a readable kernel dump: %s", path,
+				      kdump_get_err(d->ctx));
+		if (st == KDUMP_ERR_NOTIMPL || strstr(err->message, "Unknown file format"))
+			err->code = PO_ERR_FORMAT;
+		goto fail;
+	}
+	/* libkdumpfile 0.5.1 needs the OS type for kernel-virtual reads. */
+	st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (st != KDUMP_OK) {
+		err = kdump_error(d, st, "cannot set up Linux address translation");
+		goto fail;
+	}
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_FILE_FORMAT, &fmt) != KDUMP_OK)
+		fmt = "unknown";
+	if (strcmp(fmt, "elf") == 0) {
+		snprintf(d->format, sizeof(d->format), "ELF");
+		err = check_elf_truncated(d);
+		if (err)
+			goto fail;
+	} else if (strcmp(fmt, "diskdump") == 0 || strcmp(fmt, "kdump") == 0) {
+		describe_diskdump(d, fmt);
+	} else {
+		snprintf(d->format, sizeof(d->format), "%s", fmt);
+	}
+	if (flat) {
+		size_t l = strlen(d->format);
+		snprintf(d->format + l, sizeof(d->format) - l, ", flattened");
+	}
+	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK)
+		d->page_size = num;
+	else
+		d->page_size = 4096;
+	err = parse_vmcoreinfo(d);
+	if (err)
+		goto fail;
+	*ret = d;
+	return NULL;
+fail:
+	po_dump_close(d);
+	return err;
+}
+
+void po_dump_close(struct po_dump *d)
+{
+	if (!d)
+		return;
+	if (d->ctx)
+		kdump_free(d->ctx);
+	if (d->fd >= 0)
+		close(d->fd);
+	for (size_t i = 0; i < d->nr_lines; i++) {
+		free(d->lines[i].key);
+		free(d->lines[i].value);
+	}
+	free(d->lines);
+	free(d->vmcoreinfo);
+	free(d->path);
+	free(d);
+}
+
+const char *po_dump_format(struct po_dump *d) { return d->format; }
+uint64_t po_dump_page_size(struct po_dump *d) { return d->page_size; }
+
+static struct po_error *dump_read(void *arg, enum po_addrspace as,
+				  uint64_t addr, void *buf, size_t len)
+{
+	struct po_dump *d = arg;
+	size_t got = len;
+	kdump_status st;
+
+	st = kdump_read(d->ctx, as == PO_PADDR ? KDUMP_KPHYSADDR : KDUMP_KVADDR,
+			addr, buf, &got);
+	if (st == KDUMP_OK)
+		return NULL;
+	{
+		char what[96];
+		snprintf(what, sizeof(what), "cannot read %zu bytes at %s %#llx",
+			 len, as == PO_PADDR ? "physical" : "virtual",
+			 (unsigned long long)(addr + got));
+		return kdump_error(d, st, what);
+	}
+}
+
+static void dump_destroy(void *arg)
+{
+	po_dump_close(arg);
+}
+
+const struct po_memory_ops po_dump_memory_ops = {
+	.read = dump_read,
+	.destroy = dump_destroy,
+};
+
+bool po_file_is_dump(const char *path)
+{
+	uint8_t hdr[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	if (n < 20)
+		return false;
+	if (memcmp(hdr, "KDUMP   ", 8) == 0 || memcmp(hdr, "DISKDUMP", 8) == 0 ||
+	    memcmp(hdr, "makedumpfile", 12) == 0)
+		return true;
+	/* ELF core file */
+	return memcmp(hdr, ELFMAG, SELFMAG) == 0 && po_get_u16(hdr + 16) == ET_CORE;
+}
+
+bool po_file_is_elf_vmlinux(const char *path)
+{
+	uint8_t hdr[20];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	return n == (ssize_t)sizeof(hdr) && memcmp(hdr, ELFMAG, SELFMAG) == 0 &&
+	       po_get_u16(hdr + 16) == ET_EXEC;
+}

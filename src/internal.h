@@ -1,0 +1,241 @@
+/* Internal interfaces of libpageowner: one section per source file. */
+#ifndef PO_INTERNAL_H
+#define PO_INTERNAL_H
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pageowner.h"
+
+#define PO_ABSENT ((size_t)-1)
+#define PO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- util.c ---- */
+void *po_xrealloc_array(void *p, size_t n, size_t size);
+char *po_strdup(const char *s);
+uint64_t po_hash64(uint64_t x);
+static inline uint64_t po_get_u64(const void *p) { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+static inline uint32_t po_get_u32(const void *p) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+static inline uint16_t po_get_u16(const void *p) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+uint64_t po_get_uint(const void *p, size_t size);
+/* Parse "6.12.117-foo" into a comparable number (major<<16|minor<<8|patch<=255). */
+unsigned po_parse_release(const char *release);
+#define PO_KVER(a, b) (((a) << 16) | ((b) << 8))
+
+/* ---- dump.c: libkdumpfile backend ---- */
+struct po_dump;
+struct po_error *po_dump_open(const char *path, struct po_dump **ret);
+void po_dump_close(struct po_dump *dump);
+extern const struct po_memory_ops po_dump_memory_ops;
+const char *po_dump_format(struct po_dump *dump);
+/* VMCOREINFO line value (NULL if absent); owned by the dump. */
+const char *po_dump_vmcoreinfo(struct po_dump *dump, const char *key);
+uint64_t po_dump_page_size(struct po_dump *dump);
+
+/* ---- flat.c: makedumpfile flattened format ---- */
+bool po_flat_detect(int fd);
+/* Rearrange a flattened file into an unlinked temporary file; returns its fd. */
+struct po_error *po_flat_rearrange(int fd, const char *path, int *ret_fd);
+
+/* ---- dwarf.c: types from vmlinux DWARF (libdw) ---- */
+struct po_dwarf;
+struct po_error *po_dwarf_open(const char *path, struct po_dwarf **ret);
+void po_dwarf_close(struct po_dwarf *dw);
+/* Index the names we will ask for (call before lookups). */
+struct po_error *po_dwarf_index(struct po_dwarf *dw, const char *const *names,
+				size_t n);
+/* Lookups return false when the name is unknown. */
+bool po_dwarf_type(struct po_dwarf *dw, const char *name, Dwarf_Die *die);
+bool po_dwarf_enumerator(struct po_dwarf *dw, const char *name, int64_t *value);
+bool po_dwarf_variable(struct po_dwarf *dw, const char *name, Dwarf_Die *die);
+struct po_member {
+	size_t offset;       /* byte offset of the storage unit */
+	size_t size;         /* byte size of the member's type */
+	int bit_offset;      /* from LSB of the little-endian unit, -1 if none */
+	int bit_size;        /* 0 if not a bitfield */
+	Dwarf_Die type;      /* member type (typedefs/cv stripped) */
+};
+/* path: "a.b.c" through anonymous struct/union members. */
+bool po_dwarf_member(Dwarf_Die *type, const char *path, struct po_member *m);
+size_t po_dwarf_sizeof(Dwarf_Die *type);
+Dwarf_Die po_dwarf_strip(Dwarf_Die *type);
+/* Array length of an array type, or -1. */
+long po_dwarf_array_len(Dwarf_Die *type);
+bool po_dwarf_var_address(Dwarf_Die *var, uint64_t *addr);
+bool po_dwarf_has_cu(struct po_dwarf *dw, const char *suffix);
+
+/* ---- symbols.c: ELF symbol table, kallsyms-like lookups ---- */
+struct po_symtab;
+struct po_error *po_symtab_load(const char *path, struct po_symtab **ret);
+void po_symtab_destroy(struct po_symtab *st);
+/* Link-time address of a symbol (first match), false if unknown. */
+bool po_symtab_lookup(struct po_symtab *st, const char *name, uint64_t *addr);
+/* %pS lookup of a link-time address. */
+bool po_symtab_symbolize(struct po_symtab *st, uint64_t addr, const char **name,
+			 uint64_t *offset, uint64_t *size);
+const char *po_symtab_build_id(struct po_symtab *st);
+/* linux_banner text from the file, NULL if unknown */
+const char *po_symtab_banner(struct po_symtab *st);
+
+/* ---- names.c: flag and enum name tables read from the dump ---- */
+struct po_flag_name { uint64_t mask; char *name; };
+struct po_names {
+	struct po_flag_name *gfp; size_t nr_gfp;
+	struct po_flag_name *pageflags; size_t nr_pageflags;
+	char **migratetypes; size_t nr_migratetypes;
+	char **migrate_reasons; size_t nr_migrate_reasons;
+	uint32_t gfp_movable, gfp_reclaimable; /* for gfp_migratetype() */
+};
+struct po_error *po_names_load(struct po_program *prog);
+void po_names_free(struct po_names *n);
+
+/* ---- stackdepot.c ---- */
+struct po_stackdepot;
+struct po_error *po_stackdepot_init(struct po_program *prog);
+void po_stackdepot_destroy(struct po_program *prog);
+uint32_t po_handle_mask(struct po_program *prog, uint32_t handle);
+
+/* ---- memcg.c ---- */
+struct po_error *po_memcg_init(struct po_program *prog);
+void po_memcg_destroy(struct po_program *prog);
+struct po_error *po_cgroup_name(struct po_program *prog, uint64_t cgroup,
+				char *buf, size_t len);
+
+/* ---- kernel.c: the kernel model ---- */
+struct po_layout {
+	unsigned kver;              /* parsed OSRELEASE */
+	uint64_t page_size;
+	unsigned page_shift;
+	/* sparsemem */
+	uint64_t mem_section;       /* address of mem_section symbol */
+	bool sparse_extreme;        /* mem_section is a pointer to roots */
+	unsigned section_size_bits;
+	uint64_t pages_per_section;
+	uint64_t sections_per_root;
+	uint64_t nr_section_roots;
+	uint64_t nr_sections;
+	size_t sizeof_mem_section;
+	size_t off_ms_mem_map, off_ms_page_ext, off_ms_usage;
+	uint64_t section_map_mask;
+	int bit_has_mem_map, bit_early, bit_present;
+	size_t off_usage_subsection_map, off_usage_pageblock_flags;
+	unsigned subsection_shift;  /* PFN_SECTION_SHIFT - SUBSECTION_SHIFT parts */
+	/* struct page */
+	size_t sizeof_page;
+	size_t off_page_flags, off_page_private, off_page_type, off_memcg_data;
+	size_t off_compound_head;
+	bool compound_info;         /* 7.1+ compound_info */
+	bool pgty;                  /* 6.11+ page_type top byte scheme */
+	uint32_t pgty_buddy;
+	uint32_t buddy_mapcount;    /* old scheme */
+	/* page_ext */
+	uint64_t page_ext_size;
+	uint64_t page_owner_offset;
+	int ext_owner_bit, ext_owner_allocated_bit;
+	bool page_owner_enabled;
+	/* struct page_owner */
+	size_t sizeof_page_owner;
+	size_t po_order, po_last_migrate_reason, po_gfp_mask, po_handle,
+	       po_free_handle, po_ts_nsec, po_free_ts_nsec, po_comm, po_pid,
+	       po_tgid, po_free_pid, po_free_tgid;
+	size_t po_comm_len;
+	/* orders */
+	unsigned nr_page_orders;    /* LENGTH(zone.free_area) */
+	uint64_t max_order_nr_pages;
+	unsigned pageblock_order;
+	unsigned pageblock_bits;    /* bits per pageblock in the bitmap */
+	bool pb_isolate_bit;        /* PB_migrate_isolate exists */
+	int pb_isolate;             /* its bit number */
+	/* pfn range */
+	uint64_t min_low_pfn, max_pfn;
+	/* migrate reasons */
+	bool mr_never;
+	int mr_never_value;
+	/* output format (per kernel version, see kernel-formats.md 3) */
+	int fmt_line1;  /* 0: order,mask  1: +pid,ts,free_ts  2: +tgid,comm,ts,free_ts  3: +tgid,comm,ts */
+	int fmt_line2;  /* 0: PFN %lu ... Flags %#lx(%pGp old)  1: PFN %lu .. %pGp  2: PFN 0x%lx */
+	bool pgp_fields;  /* %pGp prints 0x..( and fields (5.14+) */
+	bool memcg_line;  /* 5.18+ */
+	int dump_fmt;     /* __dump_page_owner: 0 5.x, 1 free_ts+free stack, 2 6.7+ free pid, 3 7.3 */
+	/* page flag fields for %pGp */
+	struct { const char *name; int width, shift; bool hex; } pff[5];
+	uint64_t pageflags_mask;
+	int nr_pageflags;
+	/* vmemmap */
+	bool vmemmap;
+};
+
+struct po_symcache_entry { uint64_t addr; const char *name; uint64_t offset, size; bool valid; };
+
+struct po_program {
+	/* memory */
+	const struct po_memory_ops *mem_ops;
+	void *mem_arg;
+	struct po_dump *dump;
+	char *dump_path;
+	/* facts */
+	char release[80];
+	char build_id[130];
+	uint64_t kaslr_offset;
+	bool have_kaslr;
+	/* debug info */
+	struct po_dwarf *dw;
+	struct po_symtab *symtab;
+	char *vmlinux_path;
+	/* model */
+	struct po_layout L;
+	bool kernel_ready;
+	struct po_names names;
+	struct po_stackdepot *sd;
+	struct po_memcg *memcg;
+	/* caches */
+	struct po_symcache_entry *symcache; size_t symcache_size;
+	/* interrupt */
+	bool (*interrupt)(void *arg);
+	void *interrupt_arg;
+	/* notes for info: which structural form was found */
+	char forms[2048];
+};
+
+/* Memory accessors (relocation-aware helpers). */
+struct po_error *po_read(struct po_program *prog, uint64_t addr, void *buf,
+			 size_t len);
+struct po_error *po_read_phys(struct po_program *prog, uint64_t addr,
+			      void *buf, size_t len);
+struct po_error *po_read_u64(struct po_program *prog, uint64_t addr,
+			     uint64_t *v);
+struct po_error *po_read_u32(struct po_program *prog, uint64_t addr,
+			     uint32_t *v);
+struct po_error *po_read_cstr(struct po_program *prog, uint64_t addr, char *buf,
+			      size_t len);
+/* Runtime address of a kernel symbol (DWARF variable or ELF symbol + KASLR). */
+bool po_symbol_addr(struct po_program *prog, const char *name, uint64_t *addr);
+struct po_error *po_symbol_required(struct po_program *prog, const char *name,
+				    uint64_t *addr);
+/* Member offset of a struct; PO_ABSENT if missing. */
+size_t po_offsetof(struct po_program *prog, const char *type, const char *path);
+struct po_error *po_offsetof_required(struct po_program *prog, const char *type,
+				      const char *path, size_t *off);
+size_t po_sizeof(struct po_program *prog, const char *type);
+void po_note_form(struct po_program *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+bool po_interrupted(struct po_program *prog);
+
+/* ---- walk.c ---- */
+/* Decode one PFN from bulk buffers. */
+void po_decode_owner(struct po_program *prog, const uint8_t *owner,
+		     struct po_record *rec);
+
+/* ---- report_pages.c ---- */
+/* Print one debugfs record.  mode as in po_report_opts. */
+struct po_error *po_print_debugfs_record(struct po_program *prog, FILE *out,
+					 const struct po_record *rec, int mode);
+void po_print_line1(struct po_program *prog, FILE *out, const struct po_record *rec);
+void po_print_json_record(struct po_program *prog, FILE *out,
+			  const struct po_record *rec);
+
+#endif /* PO_INTERNAL_H */

@@ -1,0 +1,755 @@
+/*
+ * The kernel model: opens the dump and the vmlinux, checks that they belong
+ * together, and resolves every layout page_owner decoding needs from DWARF
+ * and VMCOREINFO (sparsemem, struct page, page_ext, struct page_owner,
+ * orders and pageblocks, output format of the dump's kernel version).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Every DWARF name the model asks for ('?' = may be absent). */
+static const char *const dwarf_names[] = {
+	"struct page", "struct page_ext", "struct page_owner",
+	"struct page_ext_operations", "struct mem_section",
+	"struct mem_section_usage?", "struct zone", "typedef memdesc_flags_t?",
+	"struct static_key", "struct trace_print_flags",
+	"enumerator PAGE_EXT_OWNER", "enumerator PAGE_EXT_OWNER_ALLOCATED?",
+	"enumerator PAGE_EXT_OWNER_ACTIVE?",
+	"enumerator SECTION_MARKED_PRESENT_BIT?", "enumerator SECTION_HAS_MEM_MAP_BIT?",
+	"enumerator SECTION_IS_EARLY_BIT?", "enumerator SECTION_MAP_LAST_BIT?",
+	"enumerator PGTY_buddy?", "enumerator __NR_PAGEFLAGS",
+	"enumerator __MAX_NR_ZONES", "enumerator NR_PAGEBLOCK_BITS?",
+	"enumerator __NR_PAGEBLOCK_BITS?", "enumerator PB_migrate_isolate?",
+	"enumerator PB_migratetype_bits?", "enumerator MR_NEVER?", "enumerator MR_TYPES?",
+	"enumerator MIGRATE_TYPES?",
+	"var page_ext_size?", "var extra_mem?", "var page_owner_ops",
+	"var page_owner_inited", "var mem_section", "var min_low_pfn?", "var max_pfn?",
+	"var node_data?", "var __per_cpu_offset?", "var gfpflag_names?",
+	"var pageflag_names?", "var migratetype_names?", "var migrate_reason_names?",
+	"var hstates?", "var transparent_hugepage_flags?",
+	"struct page_owner_filter_state?", "struct stack_print_ctx?",
+	/* stackdepot */
+	"union handle_parts?", "struct stack_record?", "var stack_pools?",
+	"var stack_slabs?", "var pools_num?", "var depot_index?",
+	"struct stack?", "var stack_list?",
+	/* memcg / cgroup */
+	"struct mem_cgroup?", "struct obj_cgroup?", "struct cgroup_subsys_state?",
+	"struct cgroup?", "struct kernfs_node?", "struct mem_cgroup_per_node?",
+	"struct cgroup_root?", "var root_mem_cgroup?", "var cgrp_dfl_root?",
+	"var memory_cgrp_subsys?", "enumerator CSS_ONLINE?", "enumerator CSS_DYING?",
+	"enumerator MEMCG_DATA_OBJCGS?", "enumerator MEMCG_DATA_OBJEXTS?",
+	"enumerator MEMCG_DATA_KMEM?", "enumerator __NR_MEMCG_DATA_FLAGS?",
+	"struct css_set?", "struct task_struct?", "var init_task?",
+	"enumerator PG_head?", "enumerator PG_lru?", "enumerator PG_swapbacked?",
+	"enumerator PG_slab?", "enumerator PG_reserved?", "enumerator PG_anon?",
+	"struct address_space?", "struct pglist_data?",
+	/* kernel log, panic */
+	"struct printk_ringbuffer?", "struct prb_desc_ring?", "struct prb_data_ring?",
+	"struct prb_desc?", "struct printk_info?", "struct prb_data_blk_lpos?",
+	"var prb?", "struct list_head",
+};
+
+struct po_error *po_program_create(struct po_program **ret)
+{
+	struct po_program *prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return &po_error_nomem;
+	*ret = prog;
+	return NULL;
+}
+
+void po_program_destroy(struct po_program *prog)
+{
+	if (!prog)
+		return;
+	po_stackdepot_destroy(prog);
+	po_memcg_destroy(prog);
+	po_names_free(&prog->names);
+	if (prog->mem_ops && prog->mem_ops->destroy)
+		prog->mem_ops->destroy(prog->mem_arg);
+	po_dwarf_close(prog->dw);
+	po_symtab_destroy(prog->symtab);
+	free(prog->symcache);
+	free(prog->dump_path);
+	free(prog->vmlinux_path);
+	free(prog);
+}
+
+void po_program_set_memory(struct po_program *prog,
+			   const struct po_memory_ops *ops, void *arg)
+{
+	prog->mem_ops = ops;
+	prog->mem_arg = arg;
+}
+
+void po_program_set_kaslr_offset(struct po_program *prog, uint64_t off)
+{
+	prog->kaslr_offset = off;
+	prog->have_kaslr = true;
+}
+
+void po_program_set_release(struct po_program *prog, const char *release)
+{
+	snprintf(prog->release, sizeof(prog->release), "%s", release);
+}
+
+void po_program_set_interrupt(struct po_program *prog,
+			      bool (*check)(void *arg), void *arg)
+{
+	prog->interrupt = check;
+	prog->interrupt_arg = arg;
+}
+
+bool po_interrupted(struct po_program *prog)
+{
+	return prog->interrupt && prog->interrupt(prog->interrupt_arg);
+}
+
+const char *po_program_release(struct po_program *prog) { return prog->release; }
+
+const char *po_program_dump_format(struct po_program *prog)
+{
+	return prog->dump ? po_dump_format(prog->dump) : "live memory (crash)";
+}
+
+bool po_program_page_owner_enabled(struct po_program *prog)
+{
+	return prog->L.page_owner_enabled;
+}
+
+void po_note_form(struct po_program *prog, const char *fmt, ...)
+{
+	size_t len = strlen(prog->forms);
+	va_list ap;
+
+	if (len + 2 >= sizeof(prog->forms))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(prog->forms + len, sizeof(prog->forms) - len, fmt, ap);
+	va_end(ap);
+	len = strlen(prog->forms);
+	if (len + 1 < sizeof(prog->forms)) {
+		prog->forms[len] = '\n';
+		prog->forms[len + 1] = '\0';
+	}
+}
+
+struct po_error *po_program_open_dump(struct po_program *prog, const char *path)
+{
+	struct po_error *err;
+	const char *v;
+
+	err = po_dump_open(path, &prog->dump);
+	if (err)
+		return err;
+	prog->dump_path = strdup(path);
+	po_program_set_memory(prog, &po_dump_memory_ops, prog->dump);
+	v = po_dump_vmcoreinfo(prog->dump, "OSRELEASE");
+	if (v)
+		po_program_set_release(prog, v);
+	v = po_dump_vmcoreinfo(prog->dump, "BUILD-ID");
+	if (v)
+		snprintf(prog->build_id, sizeof(prog->build_id), "%s", v);
+	v = po_dump_vmcoreinfo(prog->dump, "KERNELOFFSET");
+	if (v)
+		po_program_set_kaslr_offset(prog, strtoull(v, NULL, 16));
+	return NULL;
+}
+
+struct po_error *po_program_load_vmlinux(struct po_program *prog,
+					 const char *path)
+{
+	struct po_error *err;
+	const char *bid;
+
+	err = po_symtab_load(path, &prog->symtab);
+	if (err)
+		return err;
+	prog->vmlinux_path = strdup(path);
+	bid = po_symtab_build_id(prog->symtab);
+	if (prog->build_id[0] && bid) {
+		if (strcmp(prog->build_id, bid) != 0)
+			return po_error_create(PO_ERR_MISMATCH,
+					       "%s does not belong to the dump: build id %s, the dump's kernel has %s (release %s)",
+					       path, bid, prog->build_id,
+					       prog->release[0] ? prog->release : "unknown");
+	} else if (prog->release[0]) {
+		const char *banner = po_symtab_banner(prog->symtab);
+		char want[128];
+		snprintf(want, sizeof(want), "Linux version %s ", prog->release);
+		if (banner && strncmp(banner, want, strlen(want)) != 0)
+			return po_error_create(PO_ERR_MISMATCH,
+					       "%s does not belong to the dump: its banner is \"%.*s\", the dump's kernel is %s",
+					       path, (int)strcspn(banner, "(\n") - 1, banner,
+					       prog->release);
+	}
+	err = po_dwarf_open(path, &prog->dw);
+	if (err)
+		return err;
+	err = po_dwarf_index(prog->dw, dwarf_names, PO_ARRAY_SIZE(dwarf_names));
+	if (err)
+		return po_error_prefix(err, "%s", path);
+	return NULL;
+}
+
+/* ---- memory ---- */
+
+struct po_error *po_read(struct po_program *prog, uint64_t addr, void *buf,
+			 size_t len)
+{
+	if (!prog->mem_ops)
+		return po_error_create(PO_ERR_INVALID, "no memory source");
+	return prog->mem_ops->read(prog->mem_arg, PO_KVADDR, addr, buf, len);
+}
+
+struct po_error *po_read_phys(struct po_program *prog, uint64_t addr, void *buf,
+			      size_t len)
+{
+	return prog->mem_ops->read(prog->mem_arg, PO_PADDR, addr, buf, len);
+}
+
+struct po_error *po_read_u64(struct po_program *prog, uint64_t addr, uint64_t *v)
+{
+	return po_read(prog, addr, v, 8);
+}
+
+struct po_error *po_read_u32(struct po_program *prog, uint64_t addr, uint32_t *v)
+{
+	return po_read(prog, addr, v, 4);
+}
+
+struct po_error *po_read_cstr(struct po_program *prog, uint64_t addr, char *buf,
+			      size_t len)
+{
+	size_t got = 0;
+
+	/* Read in chunks that do not cross a page, so a string near the end
+	 * of readable memory still reads. */
+	while (got + 1 < len) {
+		size_t chunk = 64 - (addr + got) % 64;
+		if (chunk > len - 1 - got)
+			chunk = len - 1 - got;
+		struct po_error *err = po_read(prog, addr + got, buf + got, chunk);
+		if (err) {
+			if (got)
+				po_error_destroy(err);
+			else
+				return err;
+			break;
+		}
+		void *nul = memchr(buf + got, '\0', chunk);
+		got += chunk;
+		if (nul)
+			return NULL;
+	}
+	buf[got] = '\0';
+	return NULL;
+}
+
+bool po_symbol_addr(struct po_program *prog, const char *name, uint64_t *addr)
+{
+	Dwarf_Die var;
+	uint64_t a;
+
+	if (prog->dw && po_dwarf_variable(prog->dw, name, &var) &&
+	    po_dwarf_var_address(&var, &a)) {
+		*addr = a + prog->kaslr_offset;
+		return true;
+	}
+	if (prog->symtab && po_symtab_lookup(prog->symtab, name, &a)) {
+		*addr = a + prog->kaslr_offset;
+		return true;
+	}
+	return false;
+}
+
+struct po_error *po_symbol_required(struct po_program *prog, const char *name,
+				    uint64_t *addr)
+{
+	if (po_symbol_addr(prog, name, addr))
+		return NULL;
+	return po_error_create(PO_ERR_DEBUGINFO,
+			       "kernel symbol '%s' not found in %s", name,
+			       prog->vmlinux_path ? prog->vmlinux_path : "vmlinux");
+}
+
+static bool type_die(struct po_program *prog, const char *type, Dwarf_Die *die)
+{
+	return prog->dw && po_dwarf_type(prog->dw, type, die);
+}
+
+size_t po_offsetof(struct po_program *prog, const char *type, const char *path)
+{
+	Dwarf_Die die;
+	struct po_member m;
+
+	if (!type_die(prog, type, &die) || !po_dwarf_member(&die, path, &m))
+		return PO_ABSENT;
+	return m.offset;
+}
+
+struct po_error *po_offsetof_required(struct po_program *prog, const char *type,
+				      const char *path, size_t *off)
+{
+	*off = po_offsetof(prog, type, path);
+	if (*off != PO_ABSENT)
+		return NULL;
+	return po_error_create(PO_ERR_DEBUGINFO,
+			       "member '%s' of '%s' not found in the DWARF of %s",
+			       path, type, prog->vmlinux_path);
+}
+
+size_t po_sizeof(struct po_program *prog, const char *type)
+{
+	Dwarf_Die die;
+	if (!type_die(prog, type, &die))
+		return 0;
+	return po_dwarf_sizeof(&die);
+}
+
+static bool enumerator(struct po_program *prog, const char *name, int64_t *v)
+{
+	return prog->dw && po_dwarf_enumerator(prog->dw, name, v);
+}
+
+static const char *vmcoreinfo(struct po_program *prog, const char *key)
+{
+	return prog->dump ? po_dump_vmcoreinfo(prog->dump, key) : NULL;
+}
+
+static unsigned ilog2_u64(uint64_t v)
+{
+	unsigned r = 0;
+	while (v >>= 1)
+		r++;
+	return r;
+}
+
+static unsigned order_base_2(uint64_t v)
+{
+	return v <= 1 ? 0 : ilog2_u64(v - 1) + 1;
+}
+
+/* ---- layout resolution ---- */
+
+static struct po_error *init_sparsemem(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	struct po_error *err;
+	Dwarf_Die var, type;
+	const char *v;
+	unsigned max_physmem_bits = 46;
+	int64_t e;
+
+	err = po_symbol_required(prog, "mem_section", &L->mem_section);
+	if (err)
+		return err;
+	L->sizeof_mem_section = po_sizeof(prog, "struct mem_section");
+	err = po_offsetof_required(prog, "struct mem_section", "section_mem_map",
+				   &L->off_ms_mem_map);
+	if (err)
+		return err;
+	L->off_ms_page_ext = po_offsetof(prog, "struct mem_section", "page_ext");
+	L->off_ms_usage = po_offsetof(prog, "struct mem_section", "usage");
+	if (L->off_ms_usage != PO_ABSENT) {
+		L->off_usage_subsection_map = po_offsetof(prog, "struct mem_section_usage",
+							  "subsection_map");
+		L->off_usage_pageblock_flags = po_offsetof(prog, "struct mem_section_usage",
+							   "pageblock_flags");
+	} else {
+		L->off_usage_subsection_map = L->off_usage_pageblock_flags = PO_ABSENT;
+	}
+	/* SPARSEMEM_EXTREME: "struct mem_section **mem_section" */
+	L->sparse_extreme = true;
+	if (po_dwarf_variable(prog->dw, "mem_section", &var)) {
+		Dwarf_Attribute a;
+		if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &type)) {
+			Dwarf_Die t = po_dwarf_strip(&type);
+			L->sparse_extreme = dwarf_tag(&t) == DW_TAG_pointer_type;
+		}
+	}
+	v = vmcoreinfo(prog, "NUMBER(SECTION_SIZE_BITS)");
+	L->section_size_bits = v ? (unsigned)strtoul(v, NULL, 10) : 27;
+	v = vmcoreinfo(prog, "NUMBER(MAX_PHYSMEM_BITS)");
+	if (v)
+		max_physmem_bits = (unsigned)strtoul(v, NULL, 10);
+	L->pages_per_section = 1ULL << (L->section_size_bits - L->page_shift);
+	L->nr_sections = 1ULL << (max_physmem_bits - L->section_size_bits);
+	if (L->sparse_extreme) {
+		L->sections_per_root = L->page_size / L->sizeof_mem_section;
+	} else {
+		L->sections_per_root = 1;
+	}
+	L->nr_section_roots = (L->nr_sections + L->sections_per_root - 1) /
+			      L->sections_per_root;
+	/* section_mem_map flag bits: DWARF enum (5.x+), else 5.4's #defines */
+	L->bit_present = enumerator(prog, "SECTION_MARKED_PRESENT_BIT", &e) ? (int)e : 0;
+	L->bit_has_mem_map = enumerator(prog, "SECTION_HAS_MEM_MAP_BIT", &e) ? (int)e : 1;
+	L->bit_early = enumerator(prog, "SECTION_IS_EARLY_BIT", &e) ? (int)e : 3;
+	if (enumerator(prog, "SECTION_MAP_LAST_BIT", &e)) {
+		L->section_map_mask = ~((1ULL << e) - 1);
+		po_note_form(prog, "sparsemem: SECTION_MAP_LAST_BIT %lld from DWARF, %s",
+			     (long long)e, L->sparse_extreme ? "SPARSEMEM_EXTREME" : "static array");
+	} else {
+		L->section_map_mask = ~0x3fULL;
+		po_note_form(prog, "sparsemem: section map mask ~0x3f (no SECTION_MAP_LAST_BIT in DWARF)");
+	}
+	L->subsection_shift = 21; /* SUBSECTION_SHIFT */
+	return NULL;
+}
+
+static struct po_error *init_struct_page(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	struct po_error *err;
+	Dwarf_Die page;
+	struct po_member m;
+	int64_t e;
+	const char *v;
+
+	L->sizeof_page = po_sizeof(prog, "struct page");
+	if (!L->sizeof_page || !type_die(prog, "struct page", &page))
+		return po_error_create(PO_ERR_DEBUGINFO, "struct page not found in %s",
+				       prog->vmlinux_path);
+	err = po_offsetof_required(prog, "struct page", "flags", &L->off_page_flags);
+	if (err)
+		return err;
+	if (po_dwarf_member(&page, "flags", &m) && dwarf_tag(&m.type) == DW_TAG_structure_type)
+		po_note_form(prog, "page.flags: memdesc_flags_t (struct, 6.18+ form)");
+	else
+		po_note_form(prog, "page.flags: unsigned long");
+	L->off_page_private = po_offsetof(prog, "struct page", "private");
+	L->off_page_type = po_offsetof(prog, "struct page", "page_type");
+	if (L->off_page_type == PO_ABSENT)
+		L->off_page_type = po_offsetof(prog, "struct page", "_mapcount");
+	L->off_memcg_data = po_offsetof(prog, "struct page", "memcg_data");
+	L->off_compound_head = po_offsetof(prog, "struct page", "compound_head");
+	if (L->off_compound_head == PO_ABSENT) {
+		L->off_compound_head = po_offsetof(prog, "struct page", "compound_info");
+		L->compound_info = L->off_compound_head != PO_ABSENT;
+	}
+	if (L->off_page_private == PO_ABSENT || L->off_page_type == PO_ABSENT)
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "struct page has no private/page_type member in %s",
+				       prog->vmlinux_path);
+	if (enumerator(prog, "PGTY_buddy", &e)) {
+		L->pgty = true;
+		L->pgty_buddy = (uint32_t)e;
+		po_note_form(prog, "PageBuddy: page_type >> 24 == PGTY_buddy (%#x)", (unsigned)e);
+	} else {
+		v = vmcoreinfo(prog, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)");
+		L->buddy_mapcount = v ? (uint32_t)strtol(v, NULL, 10) : ~0x80u;
+		po_note_form(prog, "PageBuddy: page_type & (0xf0000000|%#x) == 0xf0000000",
+			     ~L->buddy_mapcount);
+	}
+	if (enumerator(prog, "__NR_PAGEFLAGS", &e))
+		L->nr_pageflags = (int)e;
+	L->pageflags_mask = L->nr_pageflags >= 64 ? ~0ULL : (1ULL << L->nr_pageflags) - 1;
+	return NULL;
+}
+
+static struct po_error *init_page_ext(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	struct po_error *err;
+	uint64_t addr, v64;
+	size_t off;
+	int64_t e;
+
+	if (L->off_ms_page_ext == PO_ABSENT)
+		return po_error_create(PO_ERR_UNSUPPORTED,
+				       "struct mem_section has no page_ext member: the kernel was built without CONFIG_PAGE_EXTENSION (or uses FLATMEM, not supported)");
+	if (po_symbol_addr(prog, "page_ext_size", &addr)) {
+		err = po_read_u64(prog, addr, &L->page_ext_size);
+		if (err)
+			return po_error_prefix(err, "reading page_ext_size");
+	} else if (po_symbol_addr(prog, "extra_mem", &addr)) {
+		err = po_read_u64(prog, addr, &v64);
+		if (err)
+			return po_error_prefix(err, "reading extra_mem");
+		L->page_ext_size = po_sizeof(prog, "struct page_ext") + v64;
+	} else {
+		return po_error_create(PO_ERR_DEBUGINFO, "neither page_ext_size nor extra_mem found");
+	}
+	if (L->page_ext_size < 8 || L->page_ext_size > 4096)
+		return po_error_create(PO_ERR_INVALID, "implausible page_ext_size %llu",
+				       (unsigned long long)L->page_ext_size);
+	err = po_symbol_required(prog, "page_owner_ops", &addr);
+	if (err)
+		return err;
+	err = po_offsetof_required(prog, "struct page_ext_operations", "offset", &off);
+	if (err)
+		return err;
+	err = po_read_u64(prog, addr + off, &L->page_owner_offset);
+	if (err)
+		return po_error_prefix(err, "reading page_owner_ops.offset");
+	if (!enumerator(prog, "PAGE_EXT_OWNER", &e))
+		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER not found");
+	L->ext_owner_bit = (int)e;
+	if (enumerator(prog, "PAGE_EXT_OWNER_ALLOCATED", &e) ||
+	    enumerator(prog, "PAGE_EXT_OWNER_ACTIVE", &e))
+		L->ext_owner_allocated_bit = (int)e;
+	else
+		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER_ALLOCATED not found");
+	/* page_owner_inited is a static key: key.enabled.counter */
+	err = po_symbol_required(prog, "page_owner_inited", &addr);
+	if (err)
+		return err;
+	off = po_offsetof(prog, "struct static_key", "enabled");
+	uint32_t enabled;
+	err = po_read_u32(prog, addr + (off == PO_ABSENT ? 0 : off), &enabled);
+	if (err)
+		return po_error_prefix(err, "reading page_owner_inited");
+	L->page_owner_enabled = (int32_t)enabled > 0;
+	if (L->page_owner_enabled && L->page_owner_offset + 16 > L->page_ext_size)
+		return po_error_create(PO_ERR_INVALID,
+				       "page_owner_ops.offset %llu does not fit in page_ext_size %llu",
+				       (unsigned long long)L->page_owner_offset,
+				       (unsigned long long)L->page_ext_size);
+	return NULL;
+}
+
+static struct po_error *init_page_owner_struct(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	static const struct { const char *name; size_t off; } none = { 0, 0 };
+	(void)none;
+	const char *T = "struct page_owner";
+	Dwarf_Die po;
+	struct po_member m;
+
+	if (!type_die(prog, T, &po))
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "struct page_owner not found in the DWARF of %s (kernel built without CONFIG_PAGE_OWNER?)",
+				       prog->vmlinux_path);
+	L->sizeof_page_owner = po_dwarf_sizeof(&po);
+#define F(field) L->po_##field = po_offsetof(prog, T, #field)
+	F(order); F(last_migrate_reason); F(gfp_mask); F(handle); F(free_handle);
+	F(ts_nsec); F(free_ts_nsec); F(comm); F(pid); F(tgid); F(free_pid);
+	F(free_tgid);
+#undef F
+	if (L->po_order == PO_ABSENT || L->po_gfp_mask == PO_ABSENT ||
+	    L->po_handle == PO_ABSENT)
+		return po_error_create(PO_ERR_UNSUPPORTED,
+				       "struct page_owner lacks order/gfp_mask/handle");
+	L->po_comm_len = 0;
+	if (po_dwarf_member(&po, "comm", &m))
+		L->po_comm_len = m.size > 16 ? 16 : m.size;
+	return NULL;
+}
+
+static struct po_error *init_orders(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	Dwarf_Die zone;
+	struct po_member m;
+	const char *v;
+	int64_t e;
+
+	v = vmcoreinfo(prog, "LENGTH(zone.free_area)");
+	if (v)
+		L->nr_page_orders = (unsigned)strtoul(v, NULL, 10);
+	else if (type_die(prog, "struct zone", &zone) &&
+		 po_dwarf_member(&zone, "free_area", &m))
+		L->nr_page_orders = (unsigned)po_dwarf_array_len(&m.type);
+	if (L->nr_page_orders < 2 || L->nr_page_orders > 20)
+		L->nr_page_orders = 11;
+	L->max_order_nr_pages = 1ULL << (L->nr_page_orders - 1);
+	/* pageblock_order: HUGETLB_PAGE -> min(HUGETLB_PAGE_ORDER, max order);
+	 * 6.8+ also THP; otherwise the maximum order (x86-64 PMD order 9). */
+	uint64_t dummy;
+	unsigned max_order = L->nr_page_orders - 1;
+	if (po_symbol_addr(prog, "hstates", &dummy) ||
+	    (L->kver >= PO_KVER(6, 8) &&
+	     po_symbol_addr(prog, "transparent_hugepage_flags", &dummy)))
+		L->pageblock_order = 9 < max_order ? 9 : max_order;
+	else
+		L->pageblock_order = max_order;
+	/* pageblock bitmap stride */
+	if (enumerator(prog, "__NR_PAGEBLOCK_BITS", &e)) {
+		unsigned bits = 1;
+		while (bits < e)
+			bits <<= 1;
+		L->pageblock_bits = bits;
+	} else if (enumerator(prog, "NR_PAGEBLOCK_BITS", &e)) {
+		L->pageblock_bits = (unsigned)e;
+	} else {
+		L->pageblock_bits = 4;
+	}
+	L->pb_isolate_bit = enumerator(prog, "PB_migrate_isolate", &e);
+	L->pb_isolate = (int)e;
+	po_note_form(prog, "orders: NR_PAGE_ORDERS %u, MAX_ORDER_NR_PAGES %llu, pageblock_order %u, %u pageblock bits%s",
+		     L->nr_page_orders, (unsigned long long)L->max_order_nr_pages,
+		     L->pageblock_order, L->pageblock_bits,
+		     L->pb_isolate_bit ? ", PB_migrate_isolate bit" : "");
+	return NULL;
+}
+
+static struct po_error *init_pfn_range(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	struct po_error *err;
+	uint64_t addr;
+
+	L->min_low_pfn = 0;
+	if (po_symbol_addr(prog, "min_low_pfn", &addr)) {
+		err = po_read_u64(prog, addr, &L->min_low_pfn);
+		if (err)
+			return po_error_prefix(err, "reading min_low_pfn");
+	}
+	err = po_symbol_required(prog, "max_pfn", &addr);
+	if (err)
+		return err;
+	err = po_read_u64(prog, addr, &L->max_pfn);
+	if (err)
+		return po_error_prefix(err, "reading max_pfn");
+	if (L->max_pfn == 0 || L->max_pfn > (1ULL << 40))
+		return po_error_create(PO_ERR_INVALID, "implausible max_pfn %#llx",
+				       (unsigned long long)L->max_pfn);
+	return NULL;
+}
+
+/* Fields of page->flags that %pGp prints (include/linux/page-flags-layout.h). */
+static void init_page_flag_fields(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	Dwarf_Die var, page;
+	struct po_member m;
+	int64_t zones = 0;
+	int sections_w = 0, nodes_w = 0, zones_w, cpupid_w = 0;
+	uint64_t dummy;
+
+	enumerator(prog, "__MAX_NR_ZONES", &zones);
+	zones_w = zones <= 1 ? 0 : zones <= 2 ? 1 : zones <= 4 ? 2 : 3;
+	if (!L->vmemmap)
+		sections_w = (int)ilog2_u64(L->nr_sections);
+	if (po_dwarf_variable(prog->dw, "node_data", &var)) {
+		Dwarf_Attribute a;
+		Dwarf_Die t;
+		if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &t)) {
+			long n = po_dwarf_array_len(&t);
+			if (n > 1)
+				nodes_w = (int)ilog2_u64((uint64_t)n);
+		}
+	}
+	if (sections_w + zones_w + nodes_w > 64 - L->nr_pageflags)
+		nodes_w = 0;
+	if (po_symbol_addr(prog, "task_numa_fault", &dummy) &&
+	    type_die(prog, "struct page", &page) &&
+	    !po_dwarf_member(&page, "_last_cpupid", &m)) {
+		long nr_cpus = 1;
+		if (po_dwarf_variable(prog->dw, "__per_cpu_offset", &var)) {
+			Dwarf_Attribute a;
+			Dwarf_Die t;
+			if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &t))
+				nr_cpus = po_dwarf_array_len(&t);
+		}
+		cpupid_w = 8 + (int)order_base_2((uint64_t)(nr_cpus > 0 ? nr_cpus : 1));
+	}
+	int pgoff = 64;
+	const char *names[5] = { "section", "node", "zone", "lastcpupid", "kasantag" };
+	int widths[5] = { sections_w, nodes_w, zones_w, cpupid_w, 0 };
+	for (int i = 0; i < 5; i++) {
+		pgoff -= widths[i];
+		L->pff[i].name = names[i];
+		L->pff[i].width = widths[i];
+		L->pff[i].shift = pgoff;
+		L->pff[i].hex = i >= 3;
+	}
+	po_note_form(prog, "page->flags fields: section %d, node %d, zone %d, lastcpupid %d bits",
+		     sections_w, nodes_w, zones_w, cpupid_w);
+}
+
+static void init_formats(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	unsigned k = L->kver;
+	int64_t e;
+
+	/* Line 1: which fields exist in struct page_owner tells the era; the
+	 * removal of free_ts from the text (6.7) has no structural trace. */
+	if (L->po_pid == PO_ABSENT)
+		L->fmt_line1 = 0;
+	else if (L->po_tgid == PO_ABSENT)
+		L->fmt_line1 = 1;
+	else if (L->po_free_pid == PO_ABSENT || (k && k < PO_KVER(6, 7)))
+		L->fmt_line1 = 2;
+	else
+		L->fmt_line1 = 3;
+	if (k && k < PO_KVER(5, 16))
+		L->fmt_line2 = 0;
+	else if (k && k < PO_KVER(6, 5))
+		L->fmt_line2 = 1;
+	else
+		L->fmt_line2 = 2;
+	L->pgp_fields = !k || k >= PO_KVER(5, 14);
+	L->memcg_line = L->off_memcg_data != PO_ABSENT && L->po_tgid != PO_ABSENT;
+	if (type_die(prog, "struct page_owner_filter_state", &(Dwarf_Die){0}))
+		L->dump_fmt = 3;
+	else if (L->po_free_pid != PO_ABSENT)
+		L->dump_fmt = 2;
+	else
+		L->dump_fmt = 1;
+	L->mr_never = enumerator(prog, "MR_NEVER", &e);
+	L->mr_never_value = (int)e;
+	po_note_form(prog, "page_owner text: line 1 form %d, PFN %s, %s",
+		     L->fmt_line1, L->fmt_line2 == 2 ? "hex" : "decimal",
+		     L->memcg_line ? "memcg line" : "no memcg line");
+	po_note_form(prog, "never migrated: %s",
+		     L->mr_never ? "MR_NEVER enumerator (7.x form)" : "-1");
+	po_note_form(prog, "page_owner print modes and node filter: %s",
+		     L->dump_fmt == 3 ? "yes (struct page_owner_filter_state)" : "no");
+}
+
+static struct po_error *init_kernel(struct po_program *prog, bool need_owner)
+{
+	struct po_layout *L = &prog->L;
+	struct po_error *err;
+	const char *v;
+
+	if (prog->kernel_ready)
+		return NULL;
+	if (!prog->dw)
+		return po_error_create(PO_ERR_INVALID, "no vmlinux loaded");
+	memset(L, 0, sizeof(*L));
+	prog->forms[0] = '\0';
+	L->kver = po_parse_release(prog->release);
+	v = vmcoreinfo(prog, "PAGESIZE");
+	L->page_size = v ? strtoull(v, NULL, 10) : prog->dump ? po_dump_page_size(prog->dump) : 4096;
+	if (L->page_size < 4096 || (L->page_size & (L->page_size - 1)))
+		L->page_size = 4096;
+	L->page_shift = ilog2_u64(L->page_size);
+	if ((err = init_sparsemem(prog)) || (err = init_struct_page(prog)) ||
+	    (err = init_page_ext(prog)) || (err = init_pfn_range(prog)) ||
+	    (err = init_orders(prog)))
+		return err;
+	if (!L->page_owner_enabled && need_owner)
+		return po_error_create(PO_ERR_NO_PAGE_OWNER,
+				       "page_owner was not enabled in the dumped kernel (%s): page_owner_inited is off; boot with page_owner=on",
+				       prog->release[0] ? prog->release : "unknown release");
+	if ((err = init_page_owner_struct(prog)))
+		return err;
+	init_formats(prog);
+	/* VMEMMAP: struct pages are virtually contiguous across sections. */
+	L->vmemmap = true;
+	init_page_flag_fields(prog);
+	if ((err = po_names_load(prog)) || (err = po_stackdepot_init(prog)) ||
+	    (err = po_memcg_init(prog)))
+		return err;
+	prog->kernel_ready = true;
+	return NULL;
+}
+
+struct po_error *po_program_init_kernel(struct po_program *prog)
+{
+	return init_kernel(prog, true);
+}
+
+struct po_error *po_program_init_kernel_no_owner(struct po_program *prog)
+{
+	return init_kernel(prog, false);
+}

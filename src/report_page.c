@@ -1,0 +1,151 @@
+/*
+ * `pageowner page PFN`: one page, as the kernel's bad-page report prints it
+ * (__dump_page_owner() of the dump's kernel version), with the free stack,
+ * preceded by what the struct page says.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json.h"
+
+static void print_stack_or(struct po_program *prog, FILE *out, uint32_t handle,
+			   const char *missing)
+{
+	const struct po_stack *st;
+	struct po_error *err;
+
+	if (!handle) {
+		fprintf(out, "%s\n", missing);
+		return;
+	}
+	err = po_stack_get(prog, handle, &st);
+	if (err) {
+		fprintf(out, " (stack %#x unreadable: %s)\n", handle, err->message);
+		po_error_destroy(err);
+		return;
+	}
+	po_stack_print(out, st, 1);
+}
+
+static void json_stack_or_null(struct po_program *prog, FILE *out, uint32_t handle)
+{
+	const struct po_stack *st;
+	struct po_error *err;
+
+	if (!handle) {
+		fputs("null", out);
+		return;
+	}
+	err = po_stack_get(prog, handle, &st);
+	if (err) {
+		po_error_destroy(err);
+		fputs("null", out);
+		return;
+	}
+	po_json_stack(out, st);
+}
+
+struct po_error *po_report_page(struct po_program *prog, FILE *out, uint64_t pfn,
+				const struct po_report_opts *opts)
+{
+	struct po_layout *L = &prog->L;
+	struct po_record rec;
+	struct po_memcg_info mi;
+	struct po_error *err;
+	char gfp[1024], flags[1024];
+
+	err = po_get_record(prog, pfn, &rec);
+	if (err)
+		return err;
+	po_format_gfp(prog, rec.gfp_mask, gfp, sizeof(gfp));
+	po_format_page_flags(prog, rec.page_flags, flags, sizeof(flags));
+	err = po_page_memcg(prog, &rec, &mi);
+	if (err) {
+		po_error_destroy(err);
+		mi.kind = PO_MEMCG_NONE;
+	}
+	const char *mt = po_migratetype_name(prog, po_gfp_migratetype(prog, rec.gfp_mask));
+	if (opts && opts->json) {
+		fprintf(out, "{\"pfn\":%llu,\"page\":%llu,\"page_flags\":%llu,\"flags\":",
+			(unsigned long long)rec.pfn, (unsigned long long)rec.page_addr,
+			(unsigned long long)rec.page_flags);
+		po_json_str(out, flags);
+		fprintf(out, ",\"buddy\":%s,\"page_owner\":%s,\"allocated\":%s,\"order\":%u,"
+			"\"gfp_mask\":%u,\"gfp\":",
+			rec.buddy ? "true" : "false", rec.owner ? "true" : "false",
+			rec.allocated ? "true" : "false", rec.order, rec.gfp_mask);
+		po_json_str(out, gfp);
+		fputs(",\"migratetype\":", out);
+		po_json_str(out, mt);
+		fprintf(out, ",\"pid\":%d,\"tgid\":%d,\"comm\":", rec.pid, rec.tgid);
+		po_json_str(out, rec.comm);
+		fprintf(out, ",\"ts_nsec\":%llu,\"free_ts_nsec\":%llu,\"free_pid\":%d,"
+			"\"free_tgid\":%d,\"handle\":%u,\"free_handle\":%u,\"stack\":",
+			(unsigned long long)rec.ts_nsec, (unsigned long long)rec.free_ts_nsec,
+			rec.free_pid, rec.free_tgid, rec.handle, rec.free_handle);
+		json_stack_or_null(prog, out, rec.handle);
+		fputs(",\"free_stack\":", out);
+		json_stack_or_null(prog, out, rec.free_handle);
+		fputs(",\"last_migrate_reason\":", out);
+		if (rec.last_migrate_reason == -1)
+			fputs("null", out);
+		else
+			po_json_str(out, po_migrate_reason_name(prog, rec.last_migrate_reason));
+		fputs(",\"memcg\":", out);
+		if (mi.kind == PO_MEMCG_CHARGED) {
+			fputs("{\"name\":", out);
+			po_json_str(out, mi.name);
+			fprintf(out, ",\"online\":%s,\"via_objcg\":%s}",
+				mi.online ? "true" : "false", mi.via_objcg ? "true" : "false");
+		} else if (mi.kind == PO_MEMCG_SLAB) {
+			fputs("{\"slab\":true}", out);
+		} else {
+			fputs("null", out);
+		}
+		fputs("}\n", out);
+		return NULL;
+	}
+	if (L->fmt_line2 == 2)
+		fprintf(out, "PFN 0x%llx", (unsigned long long)rec.pfn);
+	else
+		fprintf(out, "PFN %llu", (unsigned long long)rec.pfn);
+	fprintf(out, " struct page %#llx flags %s\n", (unsigned long long)rec.page_addr, flags);
+	if (rec.buddy)
+		fprintf(out, "page is free in the buddy allocator (order %u)\n", rec.buddy_order);
+	if (!rec.owner) {
+		fprintf(out, "page_owner info is not present (never set?)\n");
+		return NULL;
+	}
+	fprintf(out, "page_owner tracks the page as %s\n", rec.allocated ? "allocated" : "freed");
+	fprintf(out, "page last allocated via order %u, migratetype %s, gfp_mask 0x%x(%s), pid %d, tgid %d (%s), ts %llu",
+		rec.order, mt, rec.gfp_mask, gfp, rec.pid, rec.tgid, rec.comm,
+		(unsigned long long)rec.ts_nsec);
+	if (L->dump_fmt != 3)
+		fprintf(out, ", free_ts %llu", (unsigned long long)rec.free_ts_nsec);
+	fputc('\n', out);
+	print_stack_or(prog, out, rec.handle, "page_owner allocation stack trace missing");
+	if (!rec.free_handle) {
+		fprintf(out, "page_owner free stack trace missing\n");
+	} else {
+		if (L->dump_fmt == 3)
+			fprintf(out, "page last free pid %d tgid %d ts %llu stack trace:\n",
+				rec.free_pid, rec.free_tgid,
+				(unsigned long long)rec.free_ts_nsec);
+		else if (L->dump_fmt == 2)
+			fprintf(out, "page last free pid %d tgid %d stack trace:\n",
+				rec.free_pid, rec.free_tgid);
+		else
+			fprintf(out, "page last free stack trace:\n");
+		print_stack_or(prog, out, rec.free_handle, "");
+	}
+	if (rec.last_migrate_reason != -1)
+		fprintf(out, "page has been migrated, last migrate reason: %s\n",
+			po_migrate_reason_name(prog, rec.last_migrate_reason));
+	if (mi.kind == PO_MEMCG_SLAB)
+		fprintf(out, "Slab cache page\n");
+	else if (mi.kind == PO_MEMCG_CHARGED)
+		fprintf(out, "Charged %sto %smemcg %s\n", mi.via_objcg ? "(via objcg) " : "",
+			mi.online ? "" : "offline ", mi.name);
+	return NULL;
+}

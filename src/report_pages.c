@@ -1,0 +1,206 @@
+/*
+ * `pageowner pages`: every allocated page, byte-identical to
+ * /sys/kernel/debug/page_owner of the dump's kernel version
+ * (print_page_owner() in mm/page_owner.c), or JSON Lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json.h"
+
+static void fmt_hash_x(char *buf, size_t len, uint64_t v)
+{
+	/* the kernel's %#x / %#lx: "0x0" for zero, unlike glibc's "0" */
+	snprintf(buf, len, "0x%llx", (unsigned long long)v);
+}
+
+static const char *pageblock_name(struct po_program *prog, const struct po_record *rec)
+{
+	if (rec->pageblock_isolate) {
+		for (size_t i = 0; i < prog->names.nr_migratetypes; i++)
+			if (strcmp(prog->names.migratetypes[i], "Isolate") == 0)
+				return "Isolate";
+	}
+	return po_migratetype_name(prog, rec->pageblock_mt);
+}
+
+void po_print_line1(struct po_program *prog, FILE *out, const struct po_record *rec)
+{
+	struct po_layout *L = &prog->L;
+	char gfp[1024], mask[24];
+
+	po_format_gfp(prog, rec->gfp_mask, gfp, sizeof(gfp));
+	fmt_hash_x(mask, sizeof(mask), rec->gfp_mask);
+	fprintf(out, "Page allocated via order %u, mask %s(%s)", rec->order, mask, gfp);
+	switch (L->fmt_line1) {
+	case 1:
+		fprintf(out, ", pid %d, ts %llu ns, free_ts %llu ns", rec->pid,
+			(unsigned long long)rec->ts_nsec,
+			(unsigned long long)rec->free_ts_nsec);
+		break;
+	case 2:
+		fprintf(out, ", pid %d, tgid %d (%s), ts %llu ns, free_ts %llu ns",
+			rec->pid, rec->tgid, rec->comm, (unsigned long long)rec->ts_nsec,
+			(unsigned long long)rec->free_ts_nsec);
+		break;
+	case 3:
+		fprintf(out, ", pid %d, tgid %d (%s), ts %llu ns", rec->pid, rec->tgid,
+			rec->comm, (unsigned long long)rec->ts_nsec);
+		break;
+	}
+	fputc('\n', out);
+}
+
+static void print_line2(struct po_program *prog, FILE *out, const struct po_record *rec)
+{
+	struct po_layout *L = &prog->L;
+	char flags[1024];
+	const char *mt = po_migratetype_name(prog, po_gfp_migratetype(prog, rec->gfp_mask));
+	const char *bmt = pageblock_name(prog, rec);
+	unsigned long long block = rec->pfn >> L->pageblock_order;
+
+	po_format_page_flags(prog, rec->page_flags, flags, sizeof(flags));
+	if (L->fmt_line2 == 0) {
+		char hx[24];
+		fmt_hash_x(hx, sizeof(hx), rec->page_flags);
+		fprintf(out, "PFN %llu type %s Block %llu type %s Flags %s(%s)\n",
+			(unsigned long long)rec->pfn, mt, block, bmt, hx, flags);
+	} else if (L->fmt_line2 == 1) {
+		fprintf(out, "PFN %llu type %s Block %llu type %s Flags %s\n",
+			(unsigned long long)rec->pfn, mt, block, bmt, flags);
+	} else {
+		fprintf(out, "PFN 0x%llx type %s Block %llu type %s Flags %s\n",
+			(unsigned long long)rec->pfn, mt, block, bmt, flags);
+	}
+}
+
+static void print_memcg(struct po_program *prog, FILE *out, const struct po_record *rec)
+{
+	struct po_memcg_info mi;
+	struct po_error *err;
+
+	if (!prog->L.memcg_line)
+		return;
+	err = po_page_memcg(prog, rec, &mi);
+	if (err) {
+		/* garbage pointer: the kernel would have read something; say so */
+		fprintf(out, "Charged to memcg (unreadable: %s)\n", err->message);
+		po_error_destroy(err);
+		return;
+	}
+	if (mi.kind == PO_MEMCG_SLAB)
+		fputs("Slab cache page\n", out);
+	else if (mi.kind == PO_MEMCG_CHARGED)
+		fprintf(out, "Charged %sto %smemcg %s\n", mi.via_objcg ? "(via objcg) " : "",
+			mi.online ? "" : "offline ", mi.name);
+}
+
+struct po_error *po_print_debugfs_record(struct po_program *prog, FILE *out,
+					 const struct po_record *rec, int mode)
+{
+	const struct po_stack *stack = NULL;
+	struct po_error *err;
+
+	po_print_line1(prog, out, rec);
+	print_line2(prog, out, rec);
+	err = po_stack_get(prog, rec->handle, &stack);
+	if (err) {
+		if (err->code != PO_ERR_INVALID && err->code != PO_ERR_FAULT)
+			return err;
+		po_error_destroy(err);
+		stack = NULL;
+	}
+	if (stack && mode != 1)
+		po_stack_print(out, stack, 1);
+	if (mode == 1 || mode == 2)
+		fprintf(out, "handle: %u\n", rec->handle);
+	if (rec->last_migrate_reason != -1)
+		fprintf(out, "Page has been migrated, last migrate reason: %s\n",
+			po_migrate_reason_name(prog, rec->last_migrate_reason));
+	print_memcg(prog, out, rec);
+	fputc('\n', out);
+	return NULL;
+}
+
+void po_print_json_record(struct po_program *prog, FILE *out,
+			  const struct po_record *rec)
+{
+	const struct po_stack *stack = NULL;
+	struct po_memcg_info mi;
+	struct po_error *err;
+	char buf[1024];
+
+	fprintf(out, "{\"pfn\":%llu,\"order\":%u,\"pages\":%llu,\"gfp_mask\":%u,\"gfp\":",
+		(unsigned long long)rec->pfn, rec->order, 1ULL << rec->order,
+		rec->gfp_mask);
+	po_format_gfp(prog, rec->gfp_mask, buf, sizeof(buf));
+	po_json_str(out, buf);
+	fprintf(out, ",\"pid\":%d,\"tgid\":%d,\"comm\":", rec->pid, rec->tgid);
+	po_json_str(out, rec->comm);
+	fprintf(out, ",\"ts_nsec\":%llu,\"free_ts_nsec\":%llu,\"migratetype\":",
+		(unsigned long long)rec->ts_nsec, (unsigned long long)rec->free_ts_nsec);
+	po_json_str(out, po_migratetype_name(prog, po_gfp_migratetype(prog, rec->gfp_mask)));
+	fputs(",\"pageblock_migratetype\":", out);
+	po_json_str(out, pageblock_name(prog, rec));
+	fprintf(out, ",\"page_flags\":%llu,\"flags\":", (unsigned long long)rec->page_flags);
+	po_format_page_flags(prog, rec->page_flags, buf, sizeof(buf));
+	po_json_str(out, buf);
+	fprintf(out, ",\"handle\":%u,\"last_migrate_reason\":", rec->handle);
+	if (rec->last_migrate_reason == -1)
+		fputs("null", out);
+	else
+		po_json_str(out, po_migrate_reason_name(prog, rec->last_migrate_reason));
+	fputs(",\"memcg\":", out);
+	err = po_page_memcg(prog, rec, &mi);
+	if (err || mi.kind == PO_MEMCG_NONE) {
+		fputs("null", out);
+		po_error_destroy(err);
+	} else if (mi.kind == PO_MEMCG_SLAB) {
+		fputs("{\"slab\":true}", out);
+	} else {
+		fputs("{\"name\":", out);
+		po_json_str(out, mi.name);
+		fprintf(out, ",\"online\":%s,\"via_objcg\":%s,\"address\":%llu}",
+			mi.online ? "true" : "false", mi.via_objcg ? "true" : "false",
+			(unsigned long long)mi.memcg);
+	}
+	fputs(",\"stack\":", out);
+	err = po_stack_get(prog, rec->handle, &stack);
+	if (err) {
+		po_error_destroy(err);
+		fputs("null", out);
+	} else {
+		po_json_stack(out, stack);
+	}
+	fputs("}\n", out);
+}
+
+struct pages_ctx {
+	FILE *out;
+	const struct po_report_opts *opts;
+	uint64_t *nids;
+};
+
+static struct po_error *pages_cb(struct po_program *prog, const struct po_record *rec,
+				 void *arg)
+{
+	struct pages_ctx *c = arg;
+	if (c->opts->json) {
+		po_print_json_record(prog, c->out, rec);
+		return ferror(c->out) ? po_error_create(PO_ERR_OS, "write error") : NULL;
+	}
+	struct po_error *err = po_print_debugfs_record(prog, c->out, rec, c->opts->mode);
+	if (!err && ferror(c->out))
+		err = po_error_create(PO_ERR_OS, "write error");
+	return err;
+}
+
+struct po_error *po_report_pages(struct po_program *prog, FILE *out,
+				 const struct po_report_opts *opts,
+				 struct po_walk_stats *stats)
+{
+	struct pages_ctx c = { out, opts, NULL };
+	return po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &c, stats);
+}

@@ -1,0 +1,385 @@
+/*
+ * stackdepot: handle -> stack record -> frames, for every layout from 5.4 to
+ * 7.x.  The handle's bit fields come from the DWARF of union handle_parts
+ * (slabindex / pool_index / pool_index_plus_1, offset, valid, extra); pools
+ * are stack_slabs[] or stack_pools[] (an array, or a pointer from 6.18 on).
+ * Records are checked (pool index bound, the record's own handle, frame
+ * count) and cached by handle; frames are symbolized once per address.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DEPOT_STACK_ALIGN 4
+#define MAX_FRAMES_LIMIT 256
+
+struct field { int shift, width; };
+
+struct cache_ent {
+	uint32_t handle;
+	struct po_stack *stack;   /* NULL + err_code: bad handle */
+	int err_code;
+};
+
+struct po_stackdepot {
+	struct field index, offset, valid, extra;
+	bool plus_1;
+	uint64_t pools_addr;     /* &stack_pools / &stack_slabs */
+	bool pools_pointer;      /* void **stack_pools */
+	uint64_t pools_base;     /* resolved array base */
+	long pools_len;          /* DWARF array length, or -1 */
+	uint64_t pools_num_addr;
+	bool num_is_index;       /* depot_index: count = value + 1 */
+	size_t off_size, off_handle, off_count, off_entries;
+	size_t max_frames;
+	struct cache_ent *cache;
+	size_t cache_cap, cache_len;
+};
+
+static uint32_t get_field(const struct field *f, uint32_t h)
+{
+	if (!f->width)
+		return 0;
+	return (h >> f->shift) & (f->width >= 32 ? 0xffffffffu : ((1u << f->width) - 1));
+}
+
+static bool load_field(Dwarf_Die *u, const char *name, struct field *f)
+{
+	struct po_member m;
+	if (!po_dwarf_member(u, name, &m) || !m.bit_size)
+		return false;
+	f->shift = (int)(m.offset * 8 + m.bit_offset);
+	f->width = m.bit_size;
+	return true;
+}
+
+uint32_t po_handle_mask(struct po_program *prog, uint32_t handle)
+{
+	struct po_stackdepot *sd = prog->sd;
+	if (!sd || !sd->extra.width)
+		return handle;
+	return handle & ~(((1u << sd->extra.width) - 1) << sd->extra.shift);
+}
+
+struct po_error *po_stackdepot_init(struct po_program *prog)
+{
+	struct po_stackdepot *sd = calloc(1, sizeof(*sd));
+	Dwarf_Die u, var, type;
+	Dwarf_Attribute a;
+	const char *form;
+
+	if (!sd)
+		return &po_error_nomem;
+	prog->sd = sd;
+	if (po_dwarf_type(prog->dw, "union handle_parts", &u)) {
+		if (load_field(&u, "pool_index_plus_1", &sd->index)) {
+			sd->plus_1 = true;
+			form = "pool_index_plus_1";
+		} else if (load_field(&u, "pool_index", &sd->index)) {
+			form = "pool_index";
+		} else if (load_field(&u, "slabindex", &sd->index)) {
+			form = "slabindex";
+		} else {
+			return po_error_create(PO_ERR_UNSUPPORTED,
+					       "union handle_parts has no pool index field");
+		}
+		if (!load_field(&u, "offset", &sd->offset))
+			return po_error_create(PO_ERR_UNSUPPORTED,
+					       "union handle_parts has no offset field");
+		load_field(&u, "valid", &sd->valid);
+		load_field(&u, "extra", &sd->extra);
+	} else {
+		/* 5.4: slabindex:21 offset:10 valid:1, declared in lib/stackdepot.c */
+		sd->index = (struct field){ 0, 21 };
+		sd->offset = (struct field){ 21, 10 };
+		sd->valid = (struct field){ 31, 1 };
+		form = "slabindex (no DWARF for union handle_parts; 5.4 widths)";
+	}
+	if (po_symbol_addr(prog, "stack_pools", &sd->pools_addr) &&
+	    po_dwarf_variable(prog->dw, "stack_pools", &var)) {
+		sd->pools_len = -1;
+		if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &type)) {
+			Dwarf_Die t = po_dwarf_strip(&type);
+			sd->pools_pointer = dwarf_tag(&t) == DW_TAG_pointer_type;
+			if (!sd->pools_pointer)
+				sd->pools_len = po_dwarf_array_len(&t);
+		}
+	} else if (po_symbol_addr(prog, "stack_slabs", &sd->pools_addr) &&
+		   po_dwarf_variable(prog->dw, "stack_slabs", &var)) {
+		sd->pools_len = -1;
+		if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &type))
+			sd->pools_len = po_dwarf_array_len(&type);
+	} else {
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "neither stack_pools nor stack_slabs found in %s",
+				       prog->vmlinux_path);
+	}
+	if (po_symbol_addr(prog, "pools_num", &sd->pools_num_addr)) {
+		sd->num_is_index = false;
+	} else if (po_symbol_addr(prog, "depot_index", &sd->pools_num_addr)) {
+		sd->num_is_index = true;
+	} else {
+		sd->pools_num_addr = 0;
+	}
+	sd->off_size = po_offsetof(prog, "struct stack_record", "size");
+	sd->off_handle = po_offsetof(prog, "struct stack_record", "handle");
+	sd->off_count = po_offsetof(prog, "struct stack_record", "count");
+	sd->off_entries = po_offsetof(prog, "struct stack_record", "entries");
+	if (sd->off_size == PO_ABSENT || sd->off_handle == PO_ABSENT ||
+	    sd->off_entries == PO_ABSENT) {
+		/* 5.4-6.7 layout: next, hash, size, handle, entries[] */
+		sd->off_size = 12;
+		sd->off_handle = 16;
+		sd->off_entries = 24;
+		sd->off_count = PO_ABSENT;
+	}
+	sd->max_frames = 64;
+	{
+		Dwarf_Die rec;
+		struct po_member m;
+		if (po_dwarf_type(prog->dw, "struct stack_record", &rec) &&
+		    po_dwarf_member(&rec, "entries", &m)) {
+			long n = po_dwarf_array_len(&m.type);
+			if (n > 0 && n <= MAX_FRAMES_LIMIT)
+				sd->max_frames = (size_t)n;
+		}
+	}
+	if (sd->pools_pointer) {
+		struct po_error *err = po_read_u64(prog, sd->pools_addr, &sd->pools_base);
+		if (err)
+			return po_error_prefix(err, "reading stack_pools");
+	} else {
+		sd->pools_base = sd->pools_addr;
+	}
+	po_note_form(prog, "stackdepot: handle %s:%d offset:%d%s extra:%d, pools %s%s, record entries at +%zu%s",
+		     form, sd->index.width, sd->offset.width,
+		     sd->valid.width ? " valid:1" : "", sd->extra.width,
+		     sd->pools_pointer ? "void **stack_pools (pointer, 6.18+ form)" :
+		     "array", sd->num_is_index ? " (depot_index)" : "",
+		     sd->off_entries,
+		     sd->off_count != PO_ABSENT ? ", refcounted" : "");
+	return NULL;
+}
+
+static void free_stack(struct po_stack *s)
+{
+	if (s) {
+		free(s->frames);
+		free(s);
+	}
+}
+
+void po_stackdepot_destroy(struct po_program *prog)
+{
+	struct po_stackdepot *sd = prog->sd;
+	if (!sd)
+		return;
+	for (size_t i = 0; i < sd->cache_cap; i++)
+		if (sd->cache[i].handle)
+			free_stack(sd->cache[i].stack);
+	free(sd->cache);
+	free(sd);
+	prog->sd = NULL;
+}
+
+static struct cache_ent *cache_slot(struct po_stackdepot *sd, uint32_t handle)
+{
+	size_t mask = sd->cache_cap - 1;
+	for (size_t i = po_hash64(handle) & mask;; i = (i + 1) & mask)
+		if (sd->cache[i].handle == handle || !sd->cache[i].handle)
+			return &sd->cache[i];
+}
+
+static struct po_error *cache_grow(struct po_stackdepot *sd)
+{
+	size_t ncap = sd->cache_cap ? sd->cache_cap * 2 : 1024;
+	struct cache_ent *old = sd->cache;
+	size_t ocap = sd->cache_cap;
+
+	sd->cache = calloc(ncap, sizeof(*sd->cache));
+	if (!sd->cache) {
+		sd->cache = old;
+		return &po_error_nomem;
+	}
+	sd->cache_cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].handle)
+			*cache_slot(sd, old[i].handle) = old[i];
+	free(old);
+	return NULL;
+}
+
+static void symbolize(struct po_program *prog, struct po_frame *f)
+{
+	size_t cap = prog->symcache_size;
+	struct po_symcache_entry *e = NULL;
+
+	if (!cap) {
+		prog->symcache = calloc(1 << 14, sizeof(*prog->symcache));
+		if (prog->symcache)
+			prog->symcache_size = cap = 1 << 14;
+	}
+	if (cap) {
+		e = &prog->symcache[po_hash64(f->addr) & (cap - 1)];
+		if (e->valid && e->addr == f->addr) {
+			f->name = e->name;
+			f->offset = e->offset;
+			f->size = e->size;
+			return;
+		}
+	}
+	f->name = NULL;
+	if (prog->symtab)
+		po_symtab_symbolize(prog->symtab, f->addr - prog->kaslr_offset,
+				    &f->name, &f->offset, &f->size);
+	if (e)
+		*e = (struct po_symcache_entry){ f->addr, f->name, f->offset, f->size, true };
+}
+
+static struct po_error *fetch(struct po_program *prog, uint32_t handle,
+			      struct po_stack **ret)
+{
+	struct po_stackdepot *sd = prog->sd;
+	struct po_error *err;
+	uint32_t idx = get_field(&sd->index, handle);
+	uint32_t off = get_field(&sd->offset, handle) << DEPOT_STACK_ALIGN;
+	uint64_t pool, rec;
+	uint8_t hdr[64];
+
+	if (sd->plus_1) {
+		if (idx == 0)
+			return po_error_create(PO_ERR_INVALID,
+					       "stack handle %#x has pool index 0", handle);
+		idx--;
+	}
+	if (sd->pools_len > 0 && idx >= (uint64_t)sd->pools_len)
+		return po_error_create(PO_ERR_INVALID,
+				       "stack handle %#x: pool index %u beyond stack pools (%ld)",
+				       handle, idx, sd->pools_len);
+	if (sd->pools_num_addr) {
+		uint32_t num;
+		err = po_read_u32(prog, sd->pools_num_addr, &num);
+		if (err)
+			return po_error_prefix(err, "reading the stackdepot pool count");
+		if (sd->num_is_index)
+			num++;
+		if (idx >= num)
+			return po_error_create(PO_ERR_INVALID,
+					       "stack handle %#x: pool index %u >= pools_num %u",
+					       handle, idx, num);
+	}
+	err = po_read_u64(prog, sd->pools_base + (uint64_t)idx * 8, &pool);
+	if (err)
+		return po_error_prefix(err, "reading stack pool %u", idx);
+	if (!pool)
+		return po_error_create(PO_ERR_INVALID, "stack handle %#x: pool %u is NULL",
+				       handle, idx);
+	rec = pool + off;
+	size_t hlen = sd->off_entries < sizeof(hdr) ? sd->off_entries : sizeof(hdr);
+	err = po_read(prog, rec, hdr, hlen);
+	if (err)
+		return po_error_prefix(err, "reading stack record %#x at %#llx", handle,
+				       (unsigned long long)rec);
+	uint32_t size = po_get_u32(hdr + sd->off_size);
+	uint32_t own = po_get_u32(hdr + sd->off_handle);
+	if (po_handle_mask(prog, own) != po_handle_mask(prog, handle))
+		return po_error_create(PO_ERR_INVALID,
+				       "stack record at %#llx has handle %#x, not %#x",
+				       (unsigned long long)rec, own, handle);
+	if (size > sd->max_frames)
+		return po_error_create(PO_ERR_INVALID,
+				       "stack record %#x claims %u frames", handle, size);
+	struct po_stack *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &po_error_nomem;
+	s->handle = po_handle_mask(prog, handle);
+	s->nr_frames = size;
+	s->refcount = -1;
+	if (sd->off_count != PO_ABSENT && sd->off_count + 4 <= hlen)
+		s->refcount = (int)po_get_u32(hdr + sd->off_count);
+	s->frames = calloc(size ? size : 1, sizeof(*s->frames));
+	uint64_t *entries = calloc(size ? size : 1, 8);
+	if (!s->frames || !entries) {
+		free(entries);
+		free_stack(s);
+		return &po_error_nomem;
+	}
+	if (size) {
+		err = po_read(prog, rec + sd->off_entries, entries, size * 8ULL);
+		if (err) {
+			free(entries);
+			free_stack(s);
+			return po_error_prefix(err, "reading frames of stack %#x", handle);
+		}
+	}
+	for (uint32_t i = 0; i < size; i++) {
+		s->frames[i].addr = entries[i];
+		symbolize(prog, &s->frames[i]);
+	}
+	free(entries);
+	*ret = s;
+	return NULL;
+}
+
+struct po_error *po_stack_get(struct po_program *prog, uint32_t handle,
+			      const struct po_stack **ret)
+{
+	struct po_stackdepot *sd = prog->sd;
+	struct po_error *err;
+	struct cache_ent *e;
+
+	if (!sd)
+		return po_error_create(PO_ERR_INVALID, "stackdepot not initialised");
+	if (!handle)
+		return po_error_create(PO_ERR_INVALID, "null stack handle");
+	handle = po_handle_mask(prog, handle);
+	if (sd->cache_cap) {
+		e = cache_slot(sd, handle);
+		if (e->handle == handle) {
+			if (!e->stack)
+				return po_error_create(e->err_code,
+						       "stack handle %#x is invalid", handle);
+			*ret = e->stack;
+			return NULL;
+		}
+	}
+	if ((sd->cache_len + 1) * 2 > sd->cache_cap && (err = cache_grow(sd)))
+		return err;
+	struct po_stack *s = NULL;
+	err = fetch(prog, handle, &s);
+	if (err && err->code != PO_ERR_INVALID && err->code != PO_ERR_FAULT)
+		return err;
+	e = cache_slot(sd, handle);
+	e->handle = handle;
+	e->stack = s;
+	e->err_code = err ? err->code : 0;
+	sd->cache_len++;
+	if (err)
+		return err;
+	*ret = s;
+	return NULL;
+}
+
+void po_frame_format(const struct po_frame *f, char *buf, size_t len)
+{
+	if (!f->name)
+		snprintf(buf, len, "0x%llx", (unsigned long long)f->addr);
+	else if (f->module)
+		snprintf(buf, len, "%s+0x%llx/0x%llx [%s]", f->name,
+			 (unsigned long long)f->offset, (unsigned long long)f->size,
+			 f->module);
+	else
+		snprintf(buf, len, "%s+0x%llx/0x%llx", f->name,
+			 (unsigned long long)f->offset, (unsigned long long)f->size);
+}
+
+void po_stack_print(FILE *out, const struct po_stack *stack, int indent)
+{
+	char buf[512];
+	for (unsigned i = 0; i < stack->nr_frames; i++) {
+		po_frame_format(&stack->frames[i], buf, sizeof(buf));
+		fprintf(out, "%*s%s\n", indent, "", buf);
+	}
+}
