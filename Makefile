@@ -10,17 +10,23 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLA
 LDLIBS = $(PKG_LIBS)
 BUILD ?= build
 
-LIB_SRCS = src/error.c src/util.c src/dump.c src/flat.c src/dwarf.c src/symbols.c \
-	src/kernel.c src/walk.c src/names.c src/stackdepot.c src/memcg.c src/json.c \
-	src/report_pages.c src/report_page.c src/report_info.c
-CLI_SRCS = src/cli.c src/cmd_stacks.c src/cmd_top.c src/cmd_memcg.c src/cmd_batch.c \
-	src/cmd_sort.c
+# The library is every src/*.c but the CLI's (cli.c and cmd_*.c).
+CLI_SRCS = src/cli.c $(wildcard src/cmd_*.c)
+LIB_SRCS = $(filter-out $(CLI_SRCS),$(wildcard src/*.c))
+HEADERS = $(wildcard src/*.h) include/pageowner.h
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/pageowner
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/%.o: src/%.c src/internal.h include/pageowner.h src/cli.h src/json.h | $(BUILD)
+all: $(BUILD)/pageowner $(UNIT_BINS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpageowner.a $(HEADERS)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpageowner.a $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(BUILD):
@@ -31,9 +37,40 @@ $(BUILD)/libpageowner.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/pageowner: $(CLI_OBJS) $(BUILD)/libpageowner.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libpageowner.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libpageowner.a $(LDLIBS)
 
 clean:
 	rm -rf build build-*
 
 .PHONY: all clean
+
+# ---- set-up, tests, demo, bench ----
+deps:
+	@sh scripts/deps.sh
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check: deps
+	$(MAKE) all
+	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+	@echo "== tests (normal build) =="
+	@BUILD=build tests/run
+	@echo "== tests (ASan+UBSan build) =="
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 BUILD=build-asan tests/run
+
+DEMO_VER ?= 6.12
+demo: deps all
+	@bash scripts/demo.sh $(DEMO_VER)
+
+bench: deps all
+	@bash bench/run.sh
+
+fixtures:
+	tests/fixtures/make-fixtures
+
+install: all
+	install -D -m 755 $(BUILD)/pageowner $(DESTDIR)$(PREFIX)/bin/pageowner
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+.PHONY: deps check demo bench fixtures install
