@@ -281,6 +281,15 @@ static const struct {
 	{ "batch", po_cmd_batch },
 };
 
+int po_cli_run_command(const char *name, struct po_cli *cli)
+{
+	for (size_t i = 0; i < PO_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name) && commands[i].fn != po_cmd_batch)
+			return commands[i].fn(cli);
+	fprintf(stderr, "pageowner: batch: unknown report '%s'\n", name);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct po_cli cli;

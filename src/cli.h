@@ -26,6 +26,9 @@ bool po_parse_u64(const char *s, uint64_t *v);
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
 void po_cli_warn_stats(const struct po_walk_stats *st);
 
+/* Run a command by name (batch uses it; not batch itself). */
+int po_cli_run_command(const char *name, struct po_cli *cli);
+
 /* commands living in their own files */
 int po_cmd_stacks(struct po_cli *cli);
 int po_cmd_top(struct po_cli *cli);
