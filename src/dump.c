@@ -201,6 +201,22 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 			err->code = PO_ERR_FORMAT;
 		goto fail;
 	}
+	/* QEMU's kdump files leave the utsname empty but for the machine, and
+	 * libkdumpfile 0.5.1 then knows no architecture: no reads at all. */
+	const char *arch;
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK) {
+		char machine[66] = "";
+		uint8_t hdr[8];
+		if (pread(d->fd, hdr, 8, 0) == 8 && !memcmp(hdr, "KDUMP   ", 8) &&
+		    pread(d->fd, machine, 65, 12 + 4 * 65) == 65)
+			machine[65] = '\0';
+		st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME,
+					   machine[0] ? machine : "x86_64");
+		if (st != KDUMP_OK) {
+			err = kdump_error(d, st, "cannot set the dump's architecture");
+			goto fail;
+		}
+	}
 	/* libkdumpfile 0.5.1 needs the OS type for kernel-virtual reads. */
 	st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	if (st != KDUMP_OK) {
