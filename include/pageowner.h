@@ -216,6 +216,13 @@ struct po_error *po_report_pages(struct po_program *prog, FILE *out,
 				 struct po_walk_stats *stats);
 struct po_error *po_report_page(struct po_program *prog, FILE *out,
 				uint64_t pfn, const struct po_report_opts *opts);
+/* One decoded record in the bad-page report form (or JSON). */
+void po_report_record(struct po_program *prog, FILE *out,
+		      const struct po_record *rec, const struct po_report_opts *opts);
+/* Every freed page that still carries page_owner data, with its free stack. */
+struct po_error *po_report_freed(struct po_program *prog, FILE *out,
+				 const struct po_report_opts *opts,
+				 struct po_walk_stats *stats);
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
 				const struct po_report_opts *opts);
 

@@ -32,6 +32,7 @@ static const char usage_text[] =
 "  -h, --help       this help;  -V, --version  the version\n"
 "\n"
 "pages:  --mode stack|handle|stack_handle   --nid LIST\n"
+"        --freed: freed pages that still carry page_owner data, with free stacks\n"
 "page:   PFN (decimal or 0x hex), or --phys ADDR, or --page STRUCT_PAGE_ADDR\n"
 "stacks: -t, --threshold N   --from-pages   --kernel-order   --handles\n"
 "        --stacks-handles\n"
@@ -144,7 +145,7 @@ void po_cli_warn_stats(const struct po_walk_stats *st)
 enum {
 	OPT_VMLINUX = 256, OPT_JSON, OPT_MODE, OPT_NID, OPT_FROM_PAGES,
 	OPT_KERNEL_ORDER, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_DYING, OPT_MEMCG,
-	OPT_PHYS, OPT_PAGE, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR,
+	OPT_PHYS, OPT_PAGE, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_FREED,
 };
 
 static const struct option long_opts[] = {
@@ -164,6 +165,7 @@ static const struct option long_opts[] = {
 	{ "page", required_argument, NULL, OPT_PAGE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "freed", no_argument, NULL, OPT_FREED },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -208,6 +210,7 @@ static int parse(struct po_cli *cli, int argc, char **argv)
 		case OPT_PAGE: cli->page = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
 		case OPT_STRICT: cli->strict = true; break;
+		case OPT_FREED: cli->freed = true; break;
 		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
 		case 'h': cli->help = true; break;
 		case 'V': cli->version = true; break;
@@ -223,7 +226,9 @@ static int cmd_pages(struct po_cli *cli)
 {
 	struct po_walk_stats st;
 	struct po_error *err = po_cli_open(cli, true);
-	if (!err)
+	if (!err && cli->freed)
+		err = po_report_freed(cli->prog, cli->out, &cli->opts, &st);
+	else if (!err)
 		err = po_report_pages(cli->prog, cli->out, &cli->opts, &st);
 	if (err)
 		return po_cli_fail(err);

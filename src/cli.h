@@ -14,7 +14,7 @@ struct po_cli {
 	const char *report;       /* batch: which report */
 	const char *debug_dir;    /* batch: where vmlinux files are */
 	int stacks_view;          /* 1 --handles, 2 --stacks-handles */
-	bool strict, help, version;
+	bool strict, help, version, freed;
 	char **files;
 	int nfiles;
 	FILE *out;

@@ -49,15 +49,23 @@ static void json_stack_or_null(struct po_program *prog, FILE *out, uint32_t hand
 struct po_error *po_report_page(struct po_program *prog, FILE *out, uint64_t pfn,
 				const struct po_report_opts *opts)
 {
-	struct po_layout *L = &prog->L;
 	struct po_record rec;
+	struct po_error *err = po_get_record(prog, pfn, &rec);
+
+	if (err)
+		return err;
+	po_report_record(prog, out, &rec, opts);
+	return NULL;
+}
+
+void po_report_record(struct po_program *prog, FILE *out,
+		      const struct po_record *recp, const struct po_report_opts *opts)
+{
+	struct po_layout *L = &prog->L;
+	struct po_record rec = *recp;
 	struct po_memcg_info mi;
 	struct po_error *err;
 	char gfp[1024], flags[1024];
-
-	err = po_get_record(prog, pfn, &rec);
-	if (err)
-		return err;
 	po_format_gfp(prog, rec.gfp_mask, gfp, sizeof(gfp));
 	po_format_page_flags(prog, rec.page_flags, flags, sizeof(flags));
 	err = po_page_memcg(prog, &rec, &mi);
@@ -104,7 +112,7 @@ struct po_error *po_report_page(struct po_program *prog, FILE *out, uint64_t pfn
 			fputs("null", out);
 		}
 		fputs("}\n", out);
-		return NULL;
+		return;
 	}
 	if (L->fmt_line2 == 2)
 		fprintf(out, "PFN 0x%llx", (unsigned long long)rec.pfn);
@@ -115,7 +123,7 @@ struct po_error *po_report_page(struct po_program *prog, FILE *out, uint64_t pfn
 		fprintf(out, "page is free in the buddy allocator (order %u)\n", rec.buddy_order);
 	if (!rec.owner) {
 		fprintf(out, "page_owner info is not present (never set?)\n");
-		return NULL;
+		return;
 	}
 	fprintf(out, "page_owner tracks the page as %s\n", rec.allocated ? "allocated" : "freed");
 	fprintf(out, "page last allocated via order %u, migratetype %s, gfp_mask 0x%x(%s), pid %d, tgid %d (%s), ts %llu",
@@ -147,5 +155,30 @@ struct po_error *po_report_page(struct po_program *prog, FILE *out, uint64_t pfn
 	else if (mi.kind == PO_MEMCG_CHARGED)
 		fprintf(out, "Charged %sto %smemcg %s\n", mi.via_objcg ? "(via objcg) " : "",
 			mi.online ? "" : "offline ", mi.name);
-	return NULL;
+}
+
+static struct po_error *freed_cb(struct po_program *prog, const struct po_record *rec,
+				 void *arg)
+{
+	void **a = arg;
+	struct po_layout *L = &prog->L;
+
+	if (rec->buddy && !rec->owner)
+		return NULL;
+	if (!rec->has_ext || !rec->owner || rec->allocated || !rec->handle ||
+	    rec->order >= 64 || (rec->pfn & ((1ULL << rec->order) - 1)))
+		return NULL;
+	po_report_record(prog, a[0], rec, a[1]);
+	if (!((const struct po_report_opts *)a[1])->json)
+		fputc('\n', (FILE *)a[0]);
+	(void)L;
+	return ferror((FILE *)a[0]) ? po_error_create(PO_ERR_OS, "write error") : NULL;
+}
+
+struct po_error *po_report_freed(struct po_program *prog, FILE *out,
+				 const struct po_report_opts *opts,
+				 struct po_walk_stats *stats)
+{
+	void *a[2] = { out, (void *)opts };
+	return po_walk(prog, PO_WALK_ALL, freed_cb, a, stats);
 }
