@@ -51,6 +51,12 @@ static const char *const dwarf_names[] = {
 	"struct printk_ringbuffer?", "struct prb_desc_ring?", "struct prb_data_ring?",
 	"struct prb_desc?", "struct printk_info?", "struct prb_data_blk_lpos?",
 	"var prb?", "struct list_head",
+	/* memcg report (report_memcg.c, cgroup.c) */
+	"struct slab?", "struct kmem_cache?", "struct slabobj_ext?",
+	"struct percpu_ref?", "struct percpu_ref_data?", "struct cgroup_subsys?",
+	"var nr_node_ids?", "var nr_cpu_ids?", "enumerator PG_locked?",
+	/* top report (report_top.c) */
+	"enumerator NR_FREE_PAGES?", "var _totalram_pages?", "var vm_zone_stat?",
 };
 
 struct po_error *po_program_create(struct po_program **ret)
@@ -167,8 +173,11 @@ struct po_error *po_program_load_vmlinux(struct po_program *prog,
 	const char *bid;
 
 	err = po_symtab_load(path, &prog->symtab);
-	if (err)
+	if (err) {
+		if (err->code == PO_ERR_FORMAT)
+			err->code = PO_ERR_DEBUGINFO; /* a bad vmlinux, not a bad dump */
 		return err;
+	}
 	prog->vmlinux_path = strdup(path);
 	bid = po_symtab_build_id(prog->symtab);
 	if (prog->build_id[0] && bid) {

@@ -1,0 +1,641 @@
+/*
+ * The memory cgroup tree of a dump: walk root_mem_cgroup's css.children /
+ * css.sibling lists (bounded, cycle-safe), name each memcg by its kernfs
+ * path, read its state (CSS_ONLINE, CSS_DYING), its reference counts
+ * (css.refcnt once killed is in atomic mode and exact; mem_cgroup.id.ref)
+ * and its obj_cgroups (memcg->objcg/orig_objcg/objcg_list up to 6.x,
+ * mem_cgroup_per_node.{objcg,orig_objcg,objcg_list} on 7.x), the kernel's
+ * dying counters (cgrp_dfl_root.cgrp.nr_dying_descendants and
+ * nr_dying_subsys[memory]) and the task list.  Every layout comes from DWARF.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "internal.h"
+
+#define MAX_NODES (1u << 20)
+#define MAX_LIST (1u << 20)
+#define MAX_DEPTH 64
+
+struct cg_layout {
+	size_t css;               /* mem_cgroup.css */
+	size_t css_cgroup, css_flags, css_sibling, css_children, css_refcnt,
+	       css_online_cnt;
+	size_t cgroup_kn, cgroup_nr_desc, cgroup_nr_dying_desc,
+	       cgroup_nr_dying_subsys, cgroup_subsys;
+	long nr_subsys, nr_dying_subsys_len;
+	size_t kn_parent, kn_name, kn_id;
+	size_t memcg_id_id, memcg_id_ref;
+	size_t memcg_objcg, memcg_orig_objcg, memcg_objcg_list, memcg_nodeinfo;
+	size_t pn_objcg, pn_orig_objcg, pn_objcg_list;
+	size_t objcg_memcg, objcg_refcnt, objcg_list;
+	size_t ref_ptr, ref_data, ref_count, refdata_count;
+	size_t root_cgrp;
+	uint32_t css_online, css_dying;
+	unsigned nr_nodes;
+};
+
+static uint32_t enumerator_or(struct po_program *prog, const char *name,
+			      uint32_t dflt)
+{
+	int64_t e;
+	return prog->dw && po_dwarf_enumerator(prog->dw, name, &e) ? (uint32_t)e : dflt;
+}
+
+/* Read a u64 / u32 / s32; absent offsets and unreadable memory give false. */
+static bool rd64(struct po_program *prog, uint64_t base, size_t off, uint64_t *v)
+{
+	if (off == PO_ABSENT || !base)
+		return false;
+	struct po_error *err = po_read_u64(prog, base + off, v);
+	if (err) {
+		po_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static bool rd32(struct po_program *prog, uint64_t base, size_t off, uint32_t *v)
+{
+	if (off == PO_ABSENT || !base)
+		return false;
+	struct po_error *err = po_read_u32(prog, base + off, v);
+	if (err) {
+		po_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static int rd_int(struct po_program *prog, uint64_t base, size_t off)
+{
+	uint32_t v;
+	return rd32(prog, base, off, &v) ? (int)v : -1;
+}
+
+void po_cg_warn(struct po_cg_tree *t, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (t->nr_warnings >= 64)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	char **w = po_xrealloc_array(t->warnings, t->nr_warnings + 1, sizeof(*w));
+	if (!w)
+		return;
+	t->warnings = w;
+	char *s = po_strdup(buf);
+	if (s)
+		t->warnings[t->nr_warnings++] = s;
+}
+
+static void layout_init(struct po_program *prog, struct cg_layout *L)
+{
+	const char *M = "struct mem_cgroup", *C = "struct cgroup_subsys_state",
+		   *G = "struct cgroup", *K = "struct kernfs_node",
+		   *O = "struct obj_cgroup", *P = "struct mem_cgroup_per_node";
+	Dwarf_Die die;
+	struct po_member m;
+	uint64_t addr;
+
+	memset(L, 0xff, sizeof(*L));
+	L->css = po_offsetof(prog, M, "css");
+	L->css_cgroup = po_offsetof(prog, C, "cgroup");
+	L->css_flags = po_offsetof(prog, C, "flags");
+	L->css_sibling = po_offsetof(prog, C, "sibling");
+	L->css_children = po_offsetof(prog, C, "children");
+	L->css_refcnt = po_offsetof(prog, C, "refcnt");
+	L->css_online_cnt = po_offsetof(prog, C, "online_cnt");
+	L->cgroup_kn = po_offsetof(prog, G, "kn");
+	L->cgroup_nr_desc = po_offsetof(prog, G, "nr_descendants");
+	L->cgroup_nr_dying_desc = po_offsetof(prog, G, "nr_dying_descendants");
+	L->cgroup_nr_dying_subsys = po_offsetof(prog, G, "nr_dying_subsys");
+	L->cgroup_subsys = po_offsetof(prog, G, "subsys");
+	L->nr_subsys = L->nr_dying_subsys_len = -1;
+	if (prog->dw && po_dwarf_type(prog->dw, G, &die)) {
+		if (po_dwarf_member(&die, "subsys", &m))
+			L->nr_subsys = po_dwarf_array_len(&m.type);
+		if (po_dwarf_member(&die, "nr_dying_subsys", &m))
+			L->nr_dying_subsys_len = po_dwarf_array_len(&m.type);
+	}
+	L->kn_parent = po_offsetof(prog, K, "parent");
+	if (L->kn_parent == PO_ABSENT)
+		L->kn_parent = po_offsetof(prog, K, "__parent");
+	L->kn_name = po_offsetof(prog, K, "name");
+	L->kn_id = po_offsetof(prog, K, "id");
+	L->memcg_id_id = po_offsetof(prog, M, "id.id");
+	L->memcg_id_ref = po_offsetof(prog, M, "id.ref");
+	L->memcg_objcg = po_offsetof(prog, M, "objcg");
+	L->memcg_orig_objcg = po_offsetof(prog, M, "orig_objcg");
+	L->memcg_objcg_list = po_offsetof(prog, M, "objcg_list");
+	L->memcg_nodeinfo = po_offsetof(prog, M, "nodeinfo");
+	L->pn_objcg = po_offsetof(prog, P, "objcg");
+	L->pn_orig_objcg = po_offsetof(prog, P, "orig_objcg");
+	L->pn_objcg_list = po_offsetof(prog, P, "objcg_list");
+	L->objcg_memcg = po_offsetof(prog, O, "memcg");
+	L->objcg_refcnt = po_offsetof(prog, O, "refcnt");
+	L->objcg_list = po_offsetof(prog, O, "list");
+	L->ref_ptr = po_offsetof(prog, "struct percpu_ref", "percpu_count_ptr");
+	L->ref_data = po_offsetof(prog, "struct percpu_ref", "data");
+	L->ref_count = po_offsetof(prog, "struct percpu_ref", "count");
+	L->refdata_count = po_offsetof(prog, "struct percpu_ref_data", "count");
+	L->root_cgrp = po_offsetof(prog, "struct cgroup_root", "cgrp");
+	L->css_online = enumerator_or(prog, "CSS_ONLINE", 2);
+	L->css_dying = enumerator_or(prog, "CSS_DYING", 0);
+	L->nr_nodes = 1;
+	if (po_symbol_addr(prog, "nr_node_ids", &addr)) {
+		uint32_t v;
+		struct po_error *err = po_read_u32(prog, addr, &v);
+		if (!err && v >= 1 && v <= 1024)
+			L->nr_nodes = v;
+		po_error_destroy(err);
+	}
+}
+
+/* A percpu_ref: exact only in atomic mode (a killed css or objcg). */
+static void read_ref(struct po_program *prog, const struct cg_layout *L,
+		     uint64_t ref, struct po_cg_ref *r)
+{
+	uint64_t ptr, data, count;
+
+	memset(r, 0, sizeof(*r));
+	r->mode = PO_REF_UNKNOWN;
+	if (!rd64(prog, ref, L->ref_ptr, &ptr))
+		return;
+	if (L->ref_data != PO_ABSENT) {
+		if (!rd64(prog, ref, L->ref_data, &data) ||
+		    !rd64(prog, data, L->refdata_count, &count))
+			return;
+	} else if (!rd64(prog, ref, L->ref_count, &count)) {
+		return;
+	}
+	r->dead = ptr & 2;              /* __PERCPU_REF_DEAD */
+	if (!(ptr & 1)) {               /* __PERCPU_REF_ATOMIC clear */
+		r->mode = PO_REF_PERCPU;
+	} else if ((int64_t)count < 0) {
+		/* PERCPU_COUNT_BIAS still added: the switch to atomic has not
+		 * been confirmed yet (an RCU grace period away). */
+		r->mode = PO_REF_SWITCHING;
+	} else {
+		r->mode = PO_REF_ATOMIC;
+		r->count = (long long)count;
+	}
+}
+
+/* Full path of a cgroup from its kernfs node and the leaf name. */
+static bool kn_path(struct po_program *prog, const struct cg_layout *L,
+		    uint64_t kn, char **path, char *leaf, size_t leaf_len)
+{
+	char names[MAX_DEPTH][80];
+	int n = 0;
+	uint64_t parent, name;
+
+	snprintf(leaf, leaf_len, "(null)");
+	if (!kn) {
+		*path = po_strdup("(null)");
+		return *path != NULL;
+	}
+	for (uint64_t k = kn; k; k = parent) {
+		if (!rd64(prog, k, L->kn_parent, &parent))
+			return false;
+		if (!parent)
+			break;      /* the hierarchy's root: no name in the path */
+		if (n == MAX_DEPTH)
+			return false;
+		if (!rd64(prog, k, L->kn_name, &name))
+			return false;
+		struct po_error *err = po_read_cstr(prog, name, names[n], sizeof(names[n]));
+		if (err) {
+			po_error_destroy(err);
+			snprintf(names[n], sizeof(names[n]), "(unreadable@%#llx)",
+				 (unsigned long long)name);
+		}
+		n++;
+	}
+	size_t len = 2;
+	for (int i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	char *p = malloc(len);
+	if (!p)
+		return false;
+	if (!n) {
+		strcpy(p, "/");
+		snprintf(leaf, leaf_len, "/");
+	} else {
+		p[0] = '\0';
+		for (int i = n - 1; i >= 0; i--) {
+			strcat(p, "/");
+			strcat(p, names[i]);
+		}
+		snprintf(leaf, leaf_len, "%s", names[0]);
+	}
+	*path = p;
+	return true;
+}
+
+size_t po_cg_tree_find(const struct po_cg_tree *t, uint64_t memcg)
+{
+	if (!t->hcap)
+		return PO_CG_NONE;
+	for (size_t h = po_hash64(memcg) & (t->hcap - 1);; h = (h + 1) & (t->hcap - 1)) {
+		size_t v = t->hash[h];
+		if (!v)
+			return PO_CG_NONE;
+		if (t->nodes[v - 1].memcg == memcg)
+			return v - 1;
+	}
+}
+
+static struct po_error *hash_insert(struct po_cg_tree *t, size_t idx)
+{
+	if ((t->n + 1) * 2 > t->hcap) {
+		size_t cap = t->hcap ? t->hcap * 2 : 256;
+		size_t *h = calloc(cap, sizeof(*h));
+		if (!h)
+			return &po_error_nomem;
+		free(t->hash);
+		t->hash = h;
+		t->hcap = cap;
+		for (size_t i = 0; i < t->n; i++) {
+			if (i == idx)
+				continue;
+			size_t s = po_hash64(t->nodes[i].memcg) & (cap - 1);
+			while (h[s])
+				s = (s + 1) & (cap - 1);
+			h[s] = i + 1;
+		}
+	}
+	size_t s = po_hash64(t->nodes[idx].memcg) & (t->hcap - 1);
+	while (t->hash[s])
+		s = (s + 1) & (t->hcap - 1);
+	t->hash[s] = idx + 1;
+	return NULL;
+}
+
+static void add_objcg(struct po_program *prog, const struct cg_layout *L,
+		      struct po_cg_node *nd, uint64_t objcg, const char *role)
+{
+	if (!objcg)
+		return;
+	for (size_t i = 0; i < nd->nr_objcgs; i++)
+		if (nd->objcgs[i].addr == objcg)
+			return;
+	if (nd->nr_objcgs >= 4096)
+		return;
+	struct po_cg_objcg *o = po_xrealloc_array(nd->objcgs, nd->nr_objcgs + 1,
+						  sizeof(*o));
+	if (!o)
+		return;
+	nd->objcgs = o;
+	o = &nd->objcgs[nd->nr_objcgs++];
+	memset(o, 0, sizeof(*o));
+	o->addr = objcg;
+	o->role = role;
+	o->refcnt = -1;
+	rd64(prog, objcg, L->objcg_memcg, &o->memcg);
+	struct po_cg_ref r;
+	if (L->objcg_refcnt != PO_ABSENT) {
+		read_ref(prog, L, objcg + L->objcg_refcnt, &r);
+		if (r.mode == PO_REF_ATOMIC)
+			o->refcnt = r.count;
+	}
+}
+
+static void read_objcg_list(struct po_program *prog, const struct cg_layout *L,
+			    struct po_cg_node *nd, uint64_t head, const char *role)
+{
+	uint64_t pos;
+
+	if (L->objcg_list == PO_ABSENT || !rd64(prog, head, 0, &pos))
+		return;
+	for (unsigned i = 0; pos && pos != head && i < 4096; i++) {
+		add_objcg(prog, L, nd, pos - L->objcg_list, role);
+		if (!rd64(prog, pos, 0, &pos))
+			return;
+	}
+}
+
+static void read_objcgs(struct po_program *prog, const struct cg_layout *L,
+			struct po_cg_node *nd)
+{
+	uint64_t v;
+
+	if (rd64(prog, nd->memcg, L->memcg_objcg, &v))
+		add_objcg(prog, L, nd, v, "objcg");
+	if (rd64(prog, nd->memcg, L->memcg_orig_objcg, &v))
+		add_objcg(prog, L, nd, v, "orig_objcg");
+	if (L->memcg_objcg_list != PO_ABSENT)
+		read_objcg_list(prog, L, nd, nd->memcg + L->memcg_objcg_list, "objcg_list");
+	if (L->memcg_nodeinfo == PO_ABSENT || L->pn_objcg == PO_ABSENT)
+		return;
+	for (unsigned nid = 0; nid < L->nr_nodes && nid < 64; nid++) {
+		uint64_t pn;
+		if (!rd64(prog, nd->memcg, L->memcg_nodeinfo + 8 * nid, &pn) || !pn)
+			continue;
+		if (rd64(prog, pn, L->pn_objcg, &v))
+			add_objcg(prog, L, nd, v, "node objcg");
+		if (rd64(prog, pn, L->pn_orig_objcg, &v))
+			add_objcg(prog, L, nd, v, "node orig_objcg");
+		if (L->pn_objcg_list != PO_ABSENT)
+			read_objcg_list(prog, L, nd, pn + L->pn_objcg_list, "node objcg_list");
+	}
+}
+
+/* Read one memcg into a new node. */
+static struct po_error *add_node(struct po_program *prog, struct po_cg_tree *t,
+				 const struct cg_layout *L, uint64_t memcg,
+				 size_t parent, bool in_tree, size_t *ret)
+{
+	uint64_t css = memcg + L->css, flags64;
+	uint32_t flags;
+
+	if (t->n >= MAX_NODES)
+		return po_error_create(PO_ERR_INVALID, "more than %u memory cgroups", MAX_NODES);
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct po_cg_node *nn = po_xrealloc_array(t->nodes, cap, sizeof(*nn));
+		if (!nn)
+			return &po_error_nomem;
+		t->nodes = nn;
+		t->cap = cap;
+	}
+	struct po_cg_node *nd = &t->nodes[t->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->memcg = memcg;
+	nd->parent = parent;
+	nd->in_tree = in_tree;
+	nd->depth = parent == PO_CG_NONE ? 0 : t->nodes[parent].depth + 1;
+	nd->memcg_id = -1;
+	nd->id_ref = -1;
+	if (!rd32(prog, css, L->css_flags, &flags) ||
+	    !rd64(prog, css, L->css_cgroup, &nd->cgroup))
+		return po_error_create(PO_ERR_FAULT,
+				       "mem_cgroup at %#llx: its css is not in the dump",
+				       (unsigned long long)memcg);
+	(void)flags64;
+	nd->css_flags = flags;
+	nd->online = flags & L->css_online;
+	nd->dying = memcg != t->root_memcg &&
+		    (!nd->online || (L->css_dying && (flags & L->css_dying)));
+	rd64(prog, nd->cgroup, L->cgroup_kn, &nd->kn);
+	if (!kn_path(prog, L, nd->kn, &nd->path, nd->name, sizeof(nd->name))) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "(unreadable memcg %#llx)", (unsigned long long)memcg);
+		free(nd->path);
+		nd->path = po_strdup(buf);
+		if (!nd->path)
+			return &po_error_nomem;
+		po_cg_warn(t, "the kernfs path of memcg %#llx could not be read",
+			   (unsigned long long)memcg);
+	}
+	rd64(prog, nd->kn, L->kn_id, &nd->cgroup_id);
+	nd->memcg_id = rd_int(prog, memcg, L->memcg_id_id);
+	nd->id_ref = rd_int(prog, memcg, L->memcg_id_ref);
+	nd->online_cnt = rd_int(prog, css, L->css_online_cnt);
+	nd->nr_descendants = rd_int(prog, nd->cgroup, L->cgroup_nr_desc);
+	nd->nr_dying_descendants = rd_int(prog, nd->cgroup, L->cgroup_nr_dying_desc);
+	if (L->css_refcnt != PO_ABSENT)
+		read_ref(prog, L, css + L->css_refcnt, &nd->css_ref);
+	read_objcgs(prog, L, nd);
+	*ret = t->n++;
+	return hash_insert(t, *ret);
+}
+
+static bool layout_ok(const struct cg_layout *L)
+{
+	return L->css != PO_ABSENT && L->css_cgroup != PO_ABSENT &&
+	       L->css_flags != PO_ABSENT && L->css_sibling != PO_ABSENT &&
+	       L->css_children != PO_ABSENT && L->cgroup_kn != PO_ABSENT &&
+	       L->kn_parent != PO_ABSENT && L->kn_name != PO_ABSENT;
+}
+
+struct po_error *po_cg_tree_get(struct po_program *prog, struct po_cg_tree *t,
+				uint64_t memcg, size_t *idx)
+{
+	struct cg_layout L;
+
+	*idx = po_cg_tree_find(t, memcg);
+	if (*idx != PO_CG_NONE)
+		return NULL;
+	layout_init(prog, &L);
+	struct po_error *err = add_node(prog, t, &L, memcg, PO_CG_NONE, false, idx);
+	if (!err) {
+		/* Place it under its css.parent if that is known. */
+		uint64_t pcss;
+		size_t pcss_off = po_offsetof(prog, "struct cgroup_subsys_state", "parent");
+		if (rd64(prog, memcg + L.css, pcss_off, &pcss) && pcss) {
+			size_t p = po_cg_tree_find(t, pcss - L.css);
+			if (p != PO_CG_NONE) {
+				t->nodes[*idx].parent = p;
+				t->nodes[*idx].depth = t->nodes[p].depth + 1;
+			}
+		}
+	}
+	return err;
+}
+
+bool po_cg_is_under(const struct po_cg_tree *t, size_t i, size_t anc)
+{
+	for (int d = 0; i != PO_CG_NONE && d <= MAX_DEPTH + 1; d++) {
+		if (i == anc)
+			return true;
+		i = t->nodes[i].parent;
+	}
+	return false;
+}
+
+static void read_counters(struct po_program *prog, struct po_cg_tree *t,
+			  const struct cg_layout *L)
+{
+	uint64_t root, cgrp, css, rootcss;
+
+	t->nr_dying_descendants = -1;
+	t->nr_descendants = -1;
+	t->nr_dying_subsys_memory = -1;
+	t->memory_ssid = -1;
+	if (!po_symbol_addr(prog, "cgrp_dfl_root", &root) || L->root_cgrp == PO_ABSENT) {
+		po_cg_warn(t, "cgrp_dfl_root not found: the kernel's dying counters are not available");
+		return;
+	}
+	cgrp = root + L->root_cgrp;
+	t->nr_dying_descendants = rd_int(prog, cgrp, L->cgroup_nr_dying_desc);
+	t->nr_descendants = rd_int(prog, cgrp, L->cgroup_nr_desc);
+	/* The memory controller's id: the slot of cgrp_dfl_root.cgrp.subsys[]
+	 * that holds root_mem_cgroup's css. */
+	rootcss = t->root_memcg + L->css;
+	for (long i = 0; L->cgroup_subsys != PO_ABSENT && i < L->nr_subsys && i < 64; i++) {
+		if (rd64(prog, cgrp, L->cgroup_subsys + 8 * (size_t)i, &css) && css == rootcss) {
+			t->memory_ssid = (int)i;
+			break;
+		}
+	}
+	if (t->memory_ssid >= 0 && L->cgroup_nr_dying_subsys != PO_ABSENT &&
+	    t->memory_ssid < L->nr_dying_subsys_len)
+		t->nr_dying_subsys_memory = rd_int(prog, cgrp, L->cgroup_nr_dying_subsys +
+						   4 * (size_t)t->memory_ssid);
+}
+
+struct po_error *po_cg_tree_load(struct po_program *prog, struct po_cg_tree *t)
+{
+	struct cg_layout L;
+	struct po_error *err;
+	uint64_t addr, root;
+	size_t idx;
+
+	memset(t, 0, sizeof(*t));
+	layout_init(prog, &L);
+	if (!layout_ok(&L))
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "the DWARF of %s lacks struct mem_cgroup / cgroup_subsys_state / cgroup / kernfs_node members (kernel built without CONFIG_MEMCG?)",
+				       prog->vmlinux_path ? prog->vmlinux_path : "vmlinux");
+	t->objcg_everywhere = po_offsetof(prog, "struct mem_cgroup_per_node", "objcg") != PO_ABSENT;
+	err = po_symbol_required(prog, "root_mem_cgroup", &addr);
+	if (err)
+		return err;
+	err = po_read_u64(prog, addr, &root);
+	if (err)
+		return po_error_prefix(err, "reading root_mem_cgroup");
+	if (!root)
+		return po_error_create(PO_ERR_INVALID,
+				       "root_mem_cgroup is NULL: the memory controller was disabled (cgroup_disable=memory)");
+	t->root_memcg = root;
+	err = add_node(prog, t, &L, root, PO_CG_NONE, true, &idx);
+	if (err)
+		return po_error_prefix(err, "root_mem_cgroup");
+	read_counters(prog, t, &L);
+
+	/* Pre-order walk: a stack of (node, next list position). */
+	struct frame { size_t node; uint64_t head, pos; unsigned steps; };
+	struct frame stack[MAX_DEPTH + 1];
+	int sp = 0;
+	stack[0].node = idx;
+	stack[0].head = root + L.css + L.css_children;
+	if (!rd64(prog, stack[0].head, 0, &stack[0].pos))
+		return po_error_create(PO_ERR_FAULT, "root_mem_cgroup's css.children is not in the dump");
+	stack[0].steps = 0;
+	while (sp >= 0) {
+		struct frame *f = &stack[sp];
+		if (!f->pos || f->pos == f->head || ++f->steps > MAX_LIST) {
+			if (f->steps > MAX_LIST)
+				po_cg_warn(t, "css.children of %s: list too long, stopped",
+					   t->nodes[f->node].path);
+			else if (!f->pos)
+				po_cg_warn(t, "css.children of %s: NULL link", t->nodes[f->node].path);
+			sp--;
+			continue;
+		}
+		uint64_t child = f->pos - L.css_sibling - L.css;
+		uint64_t next;
+		if (!rd64(prog, f->pos, 0, &next)) {
+			po_cg_warn(t, "css.sibling list under %s: %#llx not in the dump",
+				   t->nodes[f->node].path, (unsigned long long)f->pos);
+			next = 0;
+		}
+		f->pos = next;
+		if (po_cg_tree_find(t, child) != PO_CG_NONE) {
+			po_cg_warn(t, "memcg %#llx seen twice (cycle in css lists), skipped",
+				   (unsigned long long)child);
+			continue;
+		}
+		size_t parent = f->node;
+		err = add_node(prog, t, &L, child, parent, true, &idx);
+		if (err) {
+			if (err->code == PO_ERR_NOMEM)
+				return err;
+			po_cg_warn(t, "%s", err->message);
+			po_error_destroy(err);
+			continue;
+		}
+		if (sp == MAX_DEPTH) {
+			po_cg_warn(t, "memcg tree deeper than %d levels at %s", MAX_DEPTH,
+				   t->nodes[idx].path);
+			continue;
+		}
+		struct frame *c = &stack[++sp];
+		c->node = idx;
+		c->head = child + L.css + L.css_children;
+		c->steps = 0;
+		if (!rd64(prog, c->head, 0, &c->pos))
+			c->pos = 0;
+	}
+	return NULL;
+}
+
+void po_cg_tree_free(struct po_cg_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->nodes[i].path);
+		free(t->nodes[i].objcgs);
+		free(t->nodes[i].tasks);
+	}
+	free(t->nodes);
+	free(t->hash);
+	for (size_t i = 0; i < t->nr_warnings; i++)
+		free(t->warnings[i]);
+	free(t->warnings);
+	memset(t, 0, sizeof(*t));
+}
+
+struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tree *t)
+{
+	const char *T = "struct task_struct";
+	size_t off_tasks = po_offsetof(prog, T, "tasks"),
+	       off_pid = po_offsetof(prog, T, "pid"),
+	       off_tgid = po_offsetof(prog, T, "tgid"),
+	       off_comm = po_offsetof(prog, T, "comm"),
+	       off_cgroups = po_offsetof(prog, T, "cgroups"),
+	       off_subsys = po_offsetof(prog, "struct css_set", "subsys"),
+	       off_css = po_offsetof(prog, "struct mem_cgroup", "css");
+	uint64_t init, pos;
+
+	if (t->memory_ssid < 0 || off_tasks == PO_ABSENT || off_cgroups == PO_ABSENT ||
+	    off_subsys == PO_ABSENT || off_comm == PO_ABSENT || off_css == PO_ABSENT ||
+	    !po_symbol_addr(prog, "init_task", &init)) {
+		po_cg_warn(t, "the task list could not be read (layout or init_task missing)");
+		return NULL;
+	}
+	uint64_t head = init + off_tasks;
+	pos = head;
+	for (unsigned n = 0; n < 1000000; n++) {
+		uint64_t task = pos - off_tasks, cset, css;
+		if (n && pos == head)
+			break;
+		if (rd64(prog, task, off_cgroups, &cset) &&
+		    rd64(prog, cset, off_subsys + 8 * (size_t)t->memory_ssid, &css) && css) {
+			size_t i = po_cg_tree_find(t, css - off_css);
+			struct po_cg_node *nd = i == PO_CG_NONE ? NULL : &t->nodes[i];
+			if (nd && nd->nr_tasks < 100000) {
+				struct po_cg_task *tk = po_xrealloc_array(nd->tasks, nd->nr_tasks + 1,
+									  sizeof(*tk));
+				if (!tk)
+					return &po_error_nomem;
+				nd->tasks = tk;
+				tk = &tk[nd->nr_tasks++];
+				memset(tk, 0, sizeof(*tk));
+				tk->pid = rd_int(prog, task, off_pid);
+				tk->tgid = rd_int(prog, task, off_tgid);
+				struct po_error *err = po_read(prog, task + off_comm, tk->comm, 16);
+				if (err) {
+					po_error_destroy(err);
+					snprintf(tk->comm, sizeof(tk->comm), "?");
+				}
+				tk->comm[16] = '\0';
+			}
+		}
+		t->nr_tasks_total++;
+		if (!rd64(prog, pos, 0, &pos) || !pos) {
+			po_cg_warn(t, "the task list is broken after %u tasks", n + 1);
+			break;
+		}
+		if (n == 999999)
+			po_cg_warn(t, "the task list is too long; stopped");
+	}
+	t->tasks_read = true;
+	return NULL;
+}
