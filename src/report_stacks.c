@@ -1,0 +1,392 @@
+/*
+ * `pageowner stacks`: per-stack totals as /sys/kernel/debug/page_owner_stacks/
+ * show_stacks prints them (mm/page_owner.c stack_print(), 6.9+):
+ *
+ *   for each struct stack on stack_list with a stack_record:
+ *     nr_base_pages = refcount_read(&stack_record->count) - 1
+ *     skip if nr_base_pages < 1 || nr_base_pages < count_threshold
+ *     " %pS\n" per frame, "nr_base_pages: %d\n", "\n"
+ *
+ * 7.3 adds show_handles ("handle: %d\n" instead of the frames) and
+ * show_stacks_handles (frames, "handle: %d\n", no threshold, every record).
+ *
+ * Sources: the kernel's own stack_list where it exists, else (or with
+ * --from-pages) the per-PFN records of the debugfs walk, 2^order base pages
+ * per record grouped by stack handle.  Memory is bounded by the number of
+ * distinct stacks, never by the number of PFNs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json.h"
+#include "reports.h"
+
+/* Bound of the list walk: the stackdepot cannot hold more records. */
+#define MAX_LIST_NODES (1u << 24)
+
+struct sent {
+	uint32_t handle;
+	long long pages;     /* nr_base_pages (may be < 1 on the list) */
+	uint64_t seq;        /* list / first-seen order */
+};
+
+struct stab {
+	struct sent *v;      /* in insertion order */
+	size_t len, cap;
+	uint32_t *slots;     /* open addressing: index + 1, 0 = empty */
+	size_t nslots;
+};
+
+static void stab_free(struct stab *t)
+{
+	free(t->v);
+	free(t->slots);
+}
+
+static struct po_error *stab_grow(struct stab *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : 1024;
+	uint32_t *s = calloc(n, sizeof(*s));
+	if (!s)
+		return &po_error_nomem;
+	for (size_t i = 0; i < t->len; i++) {
+		size_t j = po_hash64(t->v[i].handle) & (n - 1);
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+	return NULL;
+}
+
+/* The entry of handle, created with 0 pages if new. */
+static struct po_error *stab_get(struct stab *t, uint32_t handle, struct sent **ret)
+{
+	struct po_error *err;
+	size_t j;
+
+	if ((t->len + 1) * 2 > t->nslots && (err = stab_grow(t)))
+		return err;
+	for (j = po_hash64(handle) & (t->nslots - 1); t->slots[j];
+	     j = (j + 1) & (t->nslots - 1)) {
+		if (t->v[t->slots[j] - 1].handle == handle) {
+			*ret = &t->v[t->slots[j] - 1];
+			return NULL;
+		}
+	}
+	if (t->len == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		struct sent *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
+		if (!nv)
+			return &po_error_nomem;
+		t->v = nv;
+		t->cap = nc;
+	}
+	t->v[t->len] = (struct sent){ handle, 0, t->len };
+	t->slots[j] = (uint32_t)(t->len + 1);
+	*ret = &t->v[t->len++];
+	return NULL;
+}
+
+/* Append without merging (the kernel's list may, in theory, repeat a record). */
+static struct po_error *stab_append(struct stab *t, uint32_t handle, long long pages)
+{
+	if (t->len == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		struct sent *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
+		if (!nv)
+			return &po_error_nomem;
+		t->v = nv;
+		t->cap = nc;
+	}
+	t->v[t->len] = (struct sent){ handle, pages, t->len };
+	t->len++;
+	return NULL;
+}
+
+bool po_have_stack_list(struct po_program *prog)
+{
+	uint64_t addr;
+	return po_symbol_addr(prog, "stack_list", &addr) &&
+	       po_offsetof(prog, "struct stack", "stack_record") != PO_ABSENT &&
+	       po_offsetof(prog, "struct stack", "next") != PO_ABSENT &&
+	       po_offsetof(prog, "struct stack_record", "count") != PO_ABSENT &&
+	       po_offsetof(prog, "struct stack_record", "handle") != PO_ABSENT;
+}
+
+/* Visited-node set for cycle detection. */
+struct vset { uint64_t *s; size_t n, len; };
+
+static int vset_add(struct vset *v, uint64_t a)
+{
+	if ((v->len + 1) * 2 > v->n) {
+		size_t n = v->n ? v->n * 2 : 1024;
+		uint64_t *s = calloc(n, sizeof(*s));
+		if (!s)
+			return -1;
+		for (size_t i = 0; i < v->n; i++) {
+			if (!v->s[i])
+				continue;
+			size_t j = po_hash64(v->s[i]) & (n - 1);
+			while (s[j])
+				j = (j + 1) & (n - 1);
+			s[j] = v->s[i];
+		}
+		free(v->s);
+		v->s = s;
+		v->n = n;
+	}
+	size_t j = po_hash64(a) & (v->n - 1);
+	for (; v->s[j]; j = (j + 1) & (v->n - 1))
+		if (v->s[j] == a)
+			return 1;
+	v->s[j] = a;
+	v->len++;
+	return 0;
+}
+
+static struct po_error *from_stack_list(struct po_program *prog, struct stab *t,
+					struct po_stacks_info *info)
+{
+	size_t off_sr = po_offsetof(prog, "struct stack", "stack_record");
+	size_t off_next = po_offsetof(prog, "struct stack", "next");
+	size_t off_count = po_offsetof(prog, "struct stack_record", "count");
+	size_t off_handle = po_offsetof(prog, "struct stack_record", "handle");
+	struct vset seen = { NULL, 0, 0 };
+	struct po_error *err;
+	uint64_t list, node;
+
+	err = po_symbol_required(prog, "stack_list", &list);
+	if (err)
+		return err;
+	err = po_read_u64(prog, list, &node);
+	if (err)
+		return po_error_prefix(err, "reading stack_list");
+	for (uint32_t n = 0; node; n++) {
+		uint64_t rec, next;
+		uint32_t count, handle;
+		int r;
+
+		if (po_interrupted(prog)) {
+			err = po_error_create(PO_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		if (n >= MAX_LIST_NODES) {
+			info->truncated = true;
+			snprintf(info->note, sizeof(info->note),
+				 "stack_list has more than %u entries; stopped", n);
+			break;
+		}
+		r = vset_add(&seen, node);
+		if (r < 0) {
+			err = &po_error_nomem;
+			break;
+		}
+		if (r > 0) {
+			info->truncated = true;
+			snprintf(info->note, sizeof(info->note),
+				 "stack_list loops back to %#llx after %u entries; stopped",
+				 (unsigned long long)node, n);
+			break;
+		}
+		if ((err = po_read_u64(prog, node + off_sr, &rec)) ||
+		    (err = po_read_u64(prog, node + off_next, &next))) {
+			if (!n) {
+				err = po_error_prefix(err, "reading struct stack at %#llx",
+						      (unsigned long long)node);
+				break;
+			}
+			info->truncated = true;
+			snprintf(info->note, sizeof(info->note),
+				 "struct stack at %#llx (entry %u) is unreadable: %s; stopped",
+				 (unsigned long long)node, n, err->message);
+			po_error_destroy(err);
+			err = NULL;
+			break;
+		}
+		node = next;
+		if (!rec)
+			continue; /* the kernel skips it too */
+		if ((err = po_read_u32(prog, rec + off_count, &count)) ||
+		    (err = po_read_u32(prog, rec + off_handle, &handle))) {
+			/* one bad record: the kernel would print garbage; we skip it */
+			info->bad_stacks++;
+			po_error_destroy(err);
+			err = NULL;
+			continue;
+		}
+		err = stab_append(t, handle, (long long)(int32_t)count - 1);
+		if (err)
+			break;
+	}
+	free(seen.s);
+	return err;
+}
+
+struct walk_ctx { struct stab *t; };
+
+static struct po_error *pages_cb(struct po_program *prog, const struct po_record *rec,
+				 void *arg)
+{
+	struct walk_ctx *c = arg;
+	struct sent *e;
+	struct po_error *err = stab_get(c->t, po_handle_mask(prog, rec->handle), &e);
+	if (err)
+		return err;
+	e->pages += 1LL << rec->order;
+	return NULL;
+}
+
+static int by_pages(const void *a, const void *b)
+{
+	const struct sent *x = a, *y = b;
+	if (x->pages != y->pages)
+		return x->pages > y->pages ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static bool selected(const struct po_report_opts *opts, int view, const struct sent *e)
+{
+	unsigned long long thr = opts->threshold > 0 ? (unsigned long long)opts->threshold : 0;
+	if (view == PO_STACKS_SHOW_STACKS_HANDLES)
+		return true;
+	return e->pages >= 1 && (unsigned long long)e->pages >= thr;
+}
+
+static const char *view_name(int view)
+{
+	switch (view) {
+	case PO_STACKS_SHOW_HANDLES: return "handles";
+	case PO_STACKS_SHOW_STACKS_HANDLES: return "stacks_handles";
+	default: return "stacks";
+	}
+}
+
+static struct po_error *lookup_stack(struct po_program *prog, uint32_t handle,
+				     const struct po_stack **st,
+				     struct po_stacks_info *info)
+{
+	struct po_error *err = po_stack_get(prog, handle, st);
+	if (!err)
+		return NULL;
+	if (err->code != PO_ERR_INVALID && err->code != PO_ERR_FAULT)
+		return err;
+	po_error_destroy(err);
+	*st = NULL;
+	info->bad_stacks++;
+	return NULL;
+}
+
+struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
+				     const struct po_report_opts *opts, int view,
+				     struct po_stacks_info *info)
+{
+	struct stab t = { 0 };
+	struct po_error *err;
+	bool first = true;
+
+	memset(info, 0, sizeof(*info));
+	if (view < 0 || view > 2)
+		return po_error_create(PO_ERR_INVALID, "stacks: unknown view %d", view);
+	if (!opts->from_pages && po_have_stack_list(prog)) {
+		info->source = PO_STACKS_FROM_STACK_LIST;
+		err = from_stack_list(prog, &t, info);
+	} else {
+		struct walk_ctx c = { &t };
+		info->source = PO_STACKS_FROM_PAGES;
+		info->fallback = !opts->from_pages;
+		err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &c, &info->walk);
+	}
+	if (err)
+		goto out;
+	info->nr_stacks = t.len;
+	for (size_t i = 0; i < t.len; i++)
+		if (t.v[i].pages > 0)
+			info->total_pages += (uint64_t)t.v[i].pages;
+	if (!opts->kernel_order)
+		qsort(t.v, t.len, sizeof(*t.v), by_pages);
+
+	if (opts->json) {
+		fprintf(out, "{\"source\":\"%s\",\"view\":\"%s\",\"threshold\":%lld,"
+			"\"kernel_order\":%s,\"release\":",
+			info->source == PO_STACKS_FROM_STACK_LIST ? "stack_list" : "pages",
+			view_name(view), opts->threshold > 0 ? opts->threshold : 0,
+			opts->kernel_order ? "true" : "false");
+		po_json_str(out, po_program_release(prog));
+		fputs(",\"stacks\":[", out);
+	}
+	for (size_t i = 0; i < t.len; i++) {
+		const struct sent *e = &t.v[i];
+		const struct po_stack *st = NULL;
+
+		if (!selected(opts, view, e))
+			continue;
+		info->nr_printed++;
+		if (view != PO_STACKS_SHOW_HANDLES || opts->json) {
+			err = lookup_stack(prog, e->handle, &st, info);
+			if (err)
+				goto out;
+		}
+		if (opts->json) {
+			fprintf(out, "%s{\"handle\":%u,\"nr_base_pages\":%lld",
+				first ? "" : ",", e->handle, e->pages);
+			if (view != PO_STACKS_SHOW_HANDLES) {
+				fputs(",\"stack\":", out);
+				if (st)
+					po_json_stack(out, st);
+				else
+					fputs("null", out);
+			}
+			fputc('}', out);
+			first = false;
+		} else {
+			if (view != PO_STACKS_SHOW_HANDLES && st)
+				po_stack_print(out, st, 1);
+			if (view != PO_STACKS_SHOW_STACKS)
+				fprintf(out, "handle: %d\n", (int)e->handle);
+			if (view != PO_STACKS_SHOW_STACKS_HANDLES)
+				fprintf(out, "nr_base_pages: %d\n", (int)e->pages);
+			fputc('\n', out);
+		}
+		if (ferror(out)) {
+			err = po_error_create(PO_ERR_OS, "write error");
+			goto out;
+		}
+	}
+	if (opts->json) {
+		fprintf(out, "],\"nr_stacks\":%llu,\"nr_printed\":%llu,\"total_pages\":%llu,"
+			"\"bad_stacks\":%llu,\"truncated\":%s",
+			(unsigned long long)info->nr_stacks,
+			(unsigned long long)info->nr_printed,
+			(unsigned long long)info->total_pages,
+			(unsigned long long)info->bad_stacks,
+			info->truncated ? "true" : "false");
+		if (info->truncated) {
+			fputs(",\"note\":", out);
+			po_json_str(out, info->note);
+		}
+		fputs("}\n", out);
+	}
+out:
+	stab_free(&t);
+	return err;
+}
+
+struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
+				  const struct po_report_opts *opts, int view)
+{
+	struct po_stacks_info info;
+	struct po_error *err = po_report_stacks_ex(prog, out, opts, view, &info);
+	if (err)
+		return err;
+	if (info.source == PO_STACKS_FROM_STACK_LIST)
+		fprintf(stderr, "pageowner: stacks from the kernel's stack_list\n");
+	else if (info.fallback)
+		fprintf(stderr, "pageowner: this kernel has no stack_list (page_owner_stacks came in 6.9): totals summed from the per-page records\n");
+	if (info.truncated)
+		fprintf(stderr, "pageowner: warning: %s\n", info.note);
+	return NULL;
+}

@@ -1,0 +1,425 @@
+/*
+ * `pageowner top`: the OOM question on one screen.  One walk over the
+ * records /sys/kernel/debug/page_owner would print (2^order base pages per
+ * record), summed per stack handle (the unmerged 2020 patch "mm/page_owner:
+ * print greatest memory consumer when OOM panic occurs"), per process
+ * (tgid), per gfp mask and per migratetype; then the dump's own totals
+ * (_totalram_pages, vm_zone_stat[NR_FREE_PAGES]) and the panic reason from
+ * the kernel log.  Memory is bounded by the number of distinct keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json.h"
+#include "reports.h"
+
+#define MAX_MT 16
+
+struct agg {
+	uint64_t key;
+	uint64_t pages, records;
+	uint64_t seq;
+	char comm[17];
+};
+
+struct atab {
+	struct agg *v;
+	size_t len, cap;
+	uint32_t *slots;
+	size_t nslots;
+};
+
+static void atab_free(struct atab *t)
+{
+	free(t->v);
+	free(t->slots);
+}
+
+static struct po_error *atab_get(struct atab *t, uint64_t key, struct agg **ret)
+{
+	size_t j;
+
+	if ((t->len + 1) * 2 > t->nslots) {
+		size_t n = t->nslots ? t->nslots * 2 : 256;
+		uint32_t *s = calloc(n, sizeof(*s));
+		if (!s)
+			return &po_error_nomem;
+		for (size_t i = 0; i < t->len; i++) {
+			size_t k = po_hash64(t->v[i].key) & (n - 1);
+			while (s[k])
+				k = (k + 1) & (n - 1);
+			s[k] = (uint32_t)(i + 1);
+		}
+		free(t->slots);
+		t->slots = s;
+		t->nslots = n;
+	}
+	for (j = po_hash64(key) & (t->nslots - 1); t->slots[j];
+	     j = (j + 1) & (t->nslots - 1)) {
+		if (t->v[t->slots[j] - 1].key == key) {
+			*ret = &t->v[t->slots[j] - 1];
+			return NULL;
+		}
+	}
+	if (t->len == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		struct agg *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
+		if (!nv)
+			return &po_error_nomem;
+		t->v = nv;
+		t->cap = nc;
+	}
+	memset(&t->v[t->len], 0, sizeof(t->v[0]));
+	t->v[t->len].key = key;
+	t->v[t->len].seq = t->len;
+	t->slots[j] = (uint32_t)(t->len + 1);
+	*ret = &t->v[t->len++];
+	return NULL;
+}
+
+static int by_pages(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+	if (x->pages != y->pages)
+		return x->pages > y->pages ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct top_ctx {
+	struct atab stacks, procs, gfps;
+	uint64_t mt_pages[MAX_MT + 1]; /* last slot: out of range */
+};
+
+static struct po_error *top_cb(struct po_program *prog, const struct po_record *rec,
+			       void *arg)
+{
+	struct top_ctx *c = arg;
+	uint64_t n = 1ULL << rec->order;
+	struct po_error *err;
+	struct agg *a;
+	int mt;
+
+	if ((err = atab_get(&c->stacks, po_handle_mask(prog, rec->handle), &a)))
+		return err;
+	a->pages += n;
+	a->records++;
+	if ((err = atab_get(&c->procs, (uint32_t)rec->tgid, &a)))
+		return err;
+	if (!a->records)
+		memcpy(a->comm, rec->comm, sizeof(a->comm));
+	a->pages += n;
+	a->records++;
+	if ((err = atab_get(&c->gfps, rec->gfp_mask, &a)))
+		return err;
+	a->pages += n;
+	a->records++;
+	mt = po_gfp_migratetype(prog, rec->gfp_mask);
+	c->mt_pages[mt >= 0 && mt < MAX_MT ? mt : MAX_MT] += n;
+	return NULL;
+}
+
+struct totals {
+	bool have_ram, have_free;
+	uint64_t ram, free_pages;
+	char ram_src[64], free_src[64];
+};
+
+static void read_totals(struct po_program *prog, struct totals *t)
+{
+	uint64_t addr, v;
+	int64_t nr_free;
+
+	memset(t, 0, sizeof(*t));
+	if (po_symbol_addr(prog, "_totalram_pages", &addr) &&
+	    !po_read_u64(prog, addr, &v)) {
+		t->have_ram = true;
+		t->ram = v;
+		snprintf(t->ram_src, sizeof(t->ram_src), "_totalram_pages");
+	} else if (po_symbol_addr(prog, "totalram_pages", &addr) &&
+		   !po_read_u64(prog, addr, &v)) {
+		t->have_ram = true;
+		t->ram = v;
+		snprintf(t->ram_src, sizeof(t->ram_src), "totalram_pages");
+	}
+	if (prog->dw && po_dwarf_enumerator(prog->dw, "NR_FREE_PAGES", &nr_free) &&
+	    nr_free >= 0 && nr_free < 256 &&
+	    po_symbol_addr(prog, "vm_zone_stat", &addr) &&
+	    !po_read_u64(prog, addr + 8 * (uint64_t)nr_free, &v)) {
+		/* atomic_long_t: per-CPU deltas not yet folded may make it negative */
+		t->have_free = true;
+		t->free_pages = (int64_t)v < 0 ? 0 : v;
+		snprintf(t->free_src, sizeof(t->free_src), "vm_zone_stat[NR_FREE_PAGES]");
+	}
+}
+
+static double mib(struct po_program *prog, uint64_t pages)
+{
+	return (double)pages * (double)prog->L.page_size / (1024.0 * 1024.0);
+}
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static bool is_oom_reason(const char *r)
+{
+	return strstr(r, "Out of memory") || strstr(r, "out of memory") ||
+	       strstr(r, "System is deadlocked on memory");
+}
+
+static void print_frames_or_note(struct po_program *prog, FILE *out, uint32_t handle)
+{
+	const struct po_stack *st = NULL;
+	struct po_error *err = po_stack_get(prog, handle, &st);
+	if (err) {
+		fprintf(out, " (stack handle %#x unreadable: %s)\n", handle, err->message);
+		po_error_destroy(err);
+		return;
+	}
+	po_stack_print(out, st, 1);
+}
+
+static void json_stack_of(struct po_program *prog, FILE *out, uint32_t handle)
+{
+	const struct po_stack *st = NULL;
+	struct po_error *err = po_stack_get(prog, handle, &st);
+	if (err) {
+		po_error_destroy(err);
+		fputs("null", out);
+		return;
+	}
+	po_json_stack(out, st);
+}
+
+static void print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
+		       size_t n, const struct totals *t, uint64_t ram,
+		       const struct po_walk_stats *ws, const char *panic,
+		       const char *kmsg_err)
+{
+	char gfp[1024];
+
+	if (panic) {
+		fprintf(out, "panic: %s\n", panic);
+		if (is_oom_reason(panic))
+			fputs("the dump was taken at an OOM panic\n", out);
+		fputc('\n', out);
+	} else if (kmsg_err) {
+		fprintf(out, "panic: unknown (kernel log unreadable: %s)\n\n", kmsg_err);
+	} else {
+		fputs("panic: none found in the kernel log\n\n", out);
+	}
+	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
+		const struct agg *a = &c->stacks.v[i];
+		if (i == 0)
+			fputs("greatest memory consumer: ", out);
+		else
+			fprintf(out, "next #%zu: ", i + 1);
+		fprintf(out, "%llu pages (%.1f MiB, %.1f%% of RAM) are allocated from:\n",
+			(unsigned long long)a->pages, mib(prog, a->pages), pct(a->pages, ram));
+		print_frames_or_note(prog, out, (uint32_t)a->key);
+		fputc('\n', out);
+	}
+	if (!c->stacks.len)
+		fputs("no allocated pages with a page_owner record\n\n", out);
+
+	fputs("largest processes (by tgid of the allocating task):\n", out);
+	fprintf(out, "%12s %10s %6s %8s  %s\n", "pages", "MiB", "%RAM", "tgid", "comm");
+	for (size_t i = 0; i < c->procs.len && i < n; i++) {
+		const struct agg *a = &c->procs.v[i];
+		fprintf(out, "%12llu %10.1f %6.1f %8d  %s\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), pct(a->pages, ram), (int)(uint32_t)a->key, a->comm);
+	}
+	fputs("\nby gfp mask:\n", out);
+	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "gfp_mask");
+	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
+		const struct agg *a = &c->gfps.v[i];
+		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
+		fprintf(out, "%12llu %10.1f %6.1f  0x%llx(%s)\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), pct(a->pages, ram), (unsigned long long)a->key, gfp);
+	}
+	fputs("\nby migratetype (of the gfp mask):\n", out);
+	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "migratetype");
+	for (;;) {
+		int best = -1;
+		for (int m = 0; m <= MAX_MT; m++)
+			if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
+				best = m;
+		if (best < 0)
+			break;
+		fprintf(out, "%12llu %10.1f %6.1f  %s\n", (unsigned long long)c->mt_pages[best],
+			mib(prog, c->mt_pages[best]), pct(c->mt_pages[best], ram),
+			best == MAX_MT ? "(unknown)" : po_migratetype_name(prog, best));
+		c->mt_pages[best] = 0;
+	}
+
+	fputs("\nmemory (from the dump):\n", out);
+	if (t->have_ram)
+		fprintf(out, "  RAM:                       %12llu pages (%.1f MiB)  [%s]\n",
+			(unsigned long long)t->ram, mib(prog, t->ram), t->ram_src);
+	else
+		fputs("  RAM:                       unknown (no _totalram_pages)\n", out);
+	if (t->have_free)
+		fprintf(out, "  free:                      %12llu pages (%.1f MiB, %.1f%% of RAM)  [%s]\n",
+			(unsigned long long)t->free_pages, mib(prog, t->free_pages),
+			pct(t->free_pages, ram), t->free_src);
+	else
+		fputs("  free:                      unknown (no vm_zone_stat / NR_FREE_PAGES)\n", out);
+	uint64_t used = t->have_ram && t->have_free && t->ram > t->free_pages ?
+			t->ram - t->free_pages : 0;
+	if (t->have_ram && t->have_free)
+		fprintf(out, "  used (RAM - free):         %12llu pages (%.1f MiB, %.1f%% of RAM)\n",
+			(unsigned long long)used, mib(prog, used), pct(used, ram));
+	fprintf(out, "  counted by page_owner:     %12llu pages (%.1f MiB, %.1f%% of RAM) in %llu allocations from %zu stacks\n",
+		(unsigned long long)ws->pages_allocated, mib(prog, ws->pages_allocated),
+		pct(ws->pages_allocated, ram), (unsigned long long)ws->pfns_allocated,
+		c->stacks.len);
+	if (t->have_ram && t->have_free) {
+		if (used >= ws->pages_allocated) {
+			uint64_t un = used - ws->pages_allocated;
+			fprintf(out, "  used but in no stack:      %12llu pages (%.1f MiB, %.1f%% of used)\n",
+				(unsigned long long)un, mib(prog, un), pct(un, used));
+		} else {
+			uint64_t over = ws->pages_allocated - used;
+			fprintf(out, "  used but in no stack:      %12d pages (page_owner counts %llu pages more than RAM - free: reserved/early pages are outside totalram)\n",
+				0, (unsigned long long)over);
+		}
+	}
+}
+
+static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
+		       size_t n, const struct totals *t, uint64_t ram,
+		       const struct po_walk_stats *ws, const char *panic,
+		       const char *kmsg_err)
+{
+	char gfp[1024];
+	bool first = true;
+
+	fputs("{\"release\":", out);
+	po_json_str(out, po_program_release(prog));
+	fprintf(out, ",\"page_size\":%llu,\"panic\":", (unsigned long long)prog->L.page_size);
+	if (panic)
+		po_json_str(out, panic);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"oom_panic\":%s", panic && is_oom_reason(panic) ? "true" : "false");
+	if (kmsg_err) {
+		fputs(",\"kmsg_error\":", out);
+		po_json_str(out, kmsg_err);
+	}
+	fputs(",\"totals\":{\"ram_pages\":", out);
+	if (t->have_ram)
+		fprintf(out, "%llu", (unsigned long long)t->ram);
+	else
+		fputs("null", out);
+	fputs(",\"free_pages\":", out);
+	if (t->have_free)
+		fprintf(out, "%llu", (unsigned long long)t->free_pages);
+	else
+		fputs("null", out);
+	uint64_t used = t->have_ram && t->have_free && t->ram > t->free_pages ?
+			t->ram - t->free_pages : 0;
+	if (t->have_ram && t->have_free)
+		fprintf(out, ",\"used_pages\":%llu,\"unaccounted_pages\":%lld",
+			(unsigned long long)used,
+			(long long)used - (long long)ws->pages_allocated);
+	else
+		fputs(",\"used_pages\":null,\"unaccounted_pages\":null", out);
+	fprintf(out, ",\"page_owner_pages\":%llu,\"page_owner_allocations\":%llu,\"nr_stacks\":%zu,\"pfns_missing\":%llu}",
+		(unsigned long long)ws->pages_allocated,
+		(unsigned long long)ws->pfns_allocated, c->stacks.len,
+		(unsigned long long)ws->pfns_missing);
+	fputs(",\"stacks\":[", out);
+	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
+		const struct agg *a = &c->stacks.v[i];
+		fprintf(out, "%s{\"handle\":%llu,\"pages\":%llu,\"allocations\":%llu,\"percent_ram\":%.2f,\"stack\":",
+			i ? "," : "", (unsigned long long)a->key, (unsigned long long)a->pages,
+			(unsigned long long)a->records, pct(a->pages, ram));
+		json_stack_of(prog, out, (uint32_t)a->key);
+		fputc('}', out);
+	}
+	fputs("],\"processes\":[", out);
+	for (size_t i = 0; i < c->procs.len && i < n; i++) {
+		const struct agg *a = &c->procs.v[i];
+		fprintf(out, "%s{\"tgid\":%d,\"comm\":", i ? "," : "", (int)(uint32_t)a->key);
+		po_json_str(out, a->comm);
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)a->pages, pct(a->pages, ram));
+	}
+	fputs("],\"gfp_masks\":[", out);
+	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
+		const struct agg *a = &c->gfps.v[i];
+		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
+		fprintf(out, "%s{\"gfp_mask\":%llu,\"gfp\":", i ? "," : "",
+			(unsigned long long)a->key);
+		po_json_str(out, gfp);
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)a->pages, pct(a->pages, ram));
+	}
+	fputs("],\"migratetypes\":[", out);
+	for (;;) {
+		int best = -1;
+		for (int m = 0; m <= MAX_MT; m++)
+			if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
+				best = m;
+		if (best < 0)
+			break;
+		fprintf(out, "%s{\"migratetype\":", first ? "" : ",");
+		po_json_str(out, best == MAX_MT ? "(unknown)" : po_migratetype_name(prog, best));
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)c->mt_pages[best], pct(c->mt_pages[best], ram));
+		c->mt_pages[best] = 0;
+		first = false;
+	}
+	fputs("]}\n", out);
+}
+
+struct po_error *po_report_top_ex(struct po_program *prog, FILE *out,
+				  const struct po_report_opts *opts,
+				  struct po_walk_stats *stats)
+{
+	struct top_ctx c;
+	struct totals t;
+	struct po_error *err, *kerr;
+	char panic[512];
+	bool found = false;
+	size_t n = opts->top_n > 0 ? (size_t)opts->top_n : 5;
+	uint64_t ram;
+
+	memset(&c, 0, sizeof(c));
+	err = po_walk(prog, PO_WALK_DEBUGFS, top_cb, &c, stats);
+	if (err)
+		goto out;
+	qsort(c.stacks.v, c.stacks.len, sizeof(*c.stacks.v), by_pages);
+	qsort(c.procs.v, c.procs.len, sizeof(*c.procs.v), by_pages);
+	qsort(c.gfps.v, c.gfps.len, sizeof(*c.gfps.v), by_pages);
+	read_totals(prog, &t);
+	ram = t.have_ram ? t.ram : 0;
+	kerr = po_kmsg_panic_reason(prog, panic, sizeof(panic), &found);
+	if (kerr && kerr->code == PO_ERR_NOMEM) {
+		err = kerr;
+		goto out;
+	}
+	if (opts->json)
+		print_json(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
+			   kerr ? kerr->message : NULL);
+	else
+		print_text(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
+			   kerr ? kerr->message : NULL);
+	po_error_destroy(kerr);
+	if (ferror(out))
+		err = po_error_create(PO_ERR_OS, "write error");
+out:
+	atab_free(&c.stacks);
+	atab_free(&c.procs);
+	atab_free(&c.gfps);
+	return err;
+}
+
+struct po_error *po_report_top(struct po_program *prog, FILE *out,
+			       const struct po_report_opts *opts)
+{
+	struct po_walk_stats st;
+	return po_report_top_ex(prog, out, opts, &st);
+}

@@ -1,0 +1,27 @@
+# `pageowner stacks` (from the kernel's own stack_list) against the kernel's
+# page_owner_stacks/show_stacks read before the crash, on every fixture
+# kernel that has it (6.9+): at least 99% of the kernel's pages must be
+# attributed to the same stack with the same count (stacks may change
+# between the read and the crash).  Every dump form of the churn scenario.
+. "$(dirname "$0")/../lib.sh"
+n=0
+for v in $(fx_versions); do
+	truth=$(fx_truth "$v" churn show_stacks.txt) || continue
+	vml=$(fx_vmlinux "$v")
+	for form in $(fx_forms "$v" churn); do
+		dump=$(fx_dump "$v" churn "$form")
+		out=$FXCACHE/$v/churn/stacks.$form.txt
+		"$PO" stacks --threshold 0 "$dump" "$vml" >"$out" 2>"$out.err" ||
+			{ cat "$out.err"; fail "$v $form: pageowner stacks exited $?"; }
+		grep -q "from the kernel's stack_list" "$out.err" ||
+			{ cat "$out.err"; fail "$v $form: stacks did not say it read the kernel's stack_list"; }
+		echo "$v churn $form:"
+		python3 "$TOP/tests/e2e/stacks_compare.py" show_stacks "$truth" "$out" 99 ||
+			fail "$v $form: below 99%"
+		# the default threshold is 0 as well: same output
+		"$PO" stacks "$dump" "$vml" 2>/dev/null | cmp -s - "$out" ||
+			fail "$v $form: default output differs from --threshold 0"
+		n=$((n+1))
+	done
+done
+[ $n -gt 0 ] || skip "no fixture kernel with truth/show_stacks.txt"

@@ -1,0 +1,45 @@
+# `pageowner top` on every OOM fixture (a pipe-buffer consumer ran the
+# machine out of memory with panic_on_oom): the greatest consumer must be
+# the pipe buffers (its stack goes through pipe_write) with a page count
+# within 2% of pipe_pages in oom/consumer.txt, and the panic line of the
+# kernel log must be reported as the console showed it.
+. "$(dirname "$0")/../lib.sh"
+n=0
+for v in $(fx_versions); do
+	[ -d "$FX/$v/oom" ] || continue
+	cons=$FX/$v/oom/consumer.txt
+	[ -f "$cons" ] || fail "$v: no oom/consumer.txt"
+	want=$(awk '$1 == "pipe_pages" {print $2}' "$cons")
+	[ -n "$want" ] || fail "$v: no pipe_pages in $cons"
+	vml=$(fx_vmlinux "$v")
+	form=$(fx_forms "$v" oom | head -1)
+	dump=$(fx_dump "$v" oom "$form")
+	out=$FXCACHE/$v/oom/top.$form.txt
+	"$PO" top "$dump" "$vml" >"$out" 2>"$out.err" ||
+		{ cat "$out.err"; fail "$v: pageowner top exited $?"; }
+	echo "$v oom $form:"
+	sed 's/^/  | /' "$out" | head -40
+	got=$(sed -n 's/^greatest memory consumer: \([0-9]*\) pages .*/\1/p' "$out")
+	[ -n "$got" ] || fail "$v: no 'greatest memory consumer' line"
+	# the frames of the greatest consumer: lines after it up to the blank line
+	frames=$(awk '/^greatest memory consumer:/ {on=1; next} on && /^$/ {exit} on' "$out")
+	echo "$frames" | grep -q 'pipe_write' || fail "$v: the greatest consumer is not the pipe buffers"
+	python3 - "$got" "$want" <<'PY' || fail "$v: greatest consumer $got pages, pipe_pages $want: more than 2% apart"
+import sys
+got, want = int(sys.argv[1]), int(sys.argv[2])
+d = abs(got - want) / want * 100
+print('  greatest consumer %d pages, consumer.txt pipe_pages %d: %.2f%% apart' % (got, want, d))
+sys.exit(0 if d <= 2.0 else 1)
+PY
+	panic=$(sed -n 's/^panic: //p' "$out" | head -1)
+	[ -n "$panic" ] || fail "$v: no panic line"
+	case "$panic" in unknown*|none*) fail "$v: panic not found in the kernel log: $panic";; esac
+	if [ -f "$FX/$v/oom/console.log" ]; then
+		tr -d '\r' <"$FX/$v/oom/console.log" | grep -F -q "Kernel panic - not syncing: $panic" ||
+			fail "$v: panic '$panic' is not the console's panic line"
+		echo "  panic line matches the console: $panic"
+	fi
+	grep -q '^the dump was taken at an OOM panic' "$out" || fail "$v: OOM panic not recognised"
+	n=$((n+1))
+done
+[ $n -gt 0 ] || skip "no oom fixtures"
