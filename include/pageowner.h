@@ -35,6 +35,7 @@ enum po_error_code {
 	PO_ERR_UNSUPPORTED,  /* kernel layout not supported */
 	PO_ERR_INTERRUPTED,  /* stopped by the user */
 	PO_ERR_STOP,         /* internal: a walk callback asked to stop */
+	PO_ERR_USAGE,        /* an option value the kernel would refuse (e.g. nid=) */
 };
 
 struct po_error {

@@ -62,6 +62,7 @@ int po_exit_code(const struct po_error *err)
 	case PO_ERR_UNSUPPORTED: return 9;
 	case PO_ERR_FAULT: return 10;
 	case PO_ERR_INTERRUPTED: return 130;
+	case PO_ERR_USAGE: return 2;
 	default: return 1;
 	}
 }

@@ -51,6 +51,8 @@ static const char *const dwarf_names[] = {
 	"struct printk_ringbuffer?", "struct prb_desc_ring?", "struct prb_data_ring?",
 	"struct prb_desc?", "struct printk_info?", "struct prb_data_blk_lpos?",
 	"var prb?", "struct list_head",
+	/* nid filter */
+	"var node_states?", "enumerator N_MEMORY?", "typedef nodemask_t?",
 	/* memcg report (report_memcg.c, cgroup.c) */
 	"struct slab?", "struct kmem_cache?", "struct slabobj_ext?",
 	"struct percpu_ref?", "struct percpu_ref_data?", "struct cgroup_subsys?",

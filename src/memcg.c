@@ -60,8 +60,13 @@ struct po_error *po_memcg_init(struct po_program *prog)
 	else
 		m->flag_slab = 1;
 	m->flag_kmem = po_dwarf_enumerator(prog->dw, "MEMCG_DATA_KMEM", &e) ? (uint64_t)e : 2;
+	/* The flag bits below the pointer: MEMCG_DATA_FLAGS_MASK (3) up to
+	 * 6.9, OBJEXTS_FLAGS_MASK (7) after; pointers are 8-aligned, so
+	 * masking 7 is right for all. */
 	m->flags_mask = po_dwarf_enumerator(prog->dw, "__NR_MEMCG_DATA_FLAGS", &e) ?
 			(uint64_t)e - 1 : 3;
+	if (m->flags_mask < 7)
+		m->flags_mask = 7;
 	m->css_online = po_dwarf_enumerator(prog->dw, "CSS_ONLINE", &e) ? (uint64_t)e : 2;
 	m->objcg_everywhere = po_offsetof(prog, "struct mem_cgroup_per_node", "objcg") != PO_ABSENT;
 	m->enabled = true;

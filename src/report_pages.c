@@ -180,13 +180,106 @@ void po_print_json_record(struct po_program *prog, FILE *out,
 struct pages_ctx {
 	FILE *out;
 	const struct po_report_opts *opts;
-	uint64_t *nids;
+	uint64_t nids[16];   /* node bitmap of --nid (up to 1024 nodes) */
+	bool nid_filter;
 };
+
+/* The node of a page, as memdesc_nid() computes it from page->flags. */
+static unsigned page_nid(struct po_program *prog, const struct po_record *rec)
+{
+	struct po_layout *L = &prog->L;
+	if (!L->pff[1].width)
+		return 0;
+	return (unsigned)((rec->page_flags >> L->pff[1].shift) &
+			  ((1ULL << L->pff[1].width) - 1));
+}
+
+/*
+ * Parse a node list as the kernel's page_owner write interface does
+ * (nodelist_parse(): "N", "N-M", "N-M:used/group", comma separated), and
+ * refuse it as the kernel would (-EINVAL): empty, or a node without memory.
+ */
+static struct po_error *parse_nids(struct po_program *prog, const char *list,
+				   uint64_t *bits)
+{
+	const char *p = list;
+	uint64_t mem[16] = { 0 };
+	uint64_t addr;
+	int64_t nmem;
+	bool any = false;
+
+	memset(bits, 0, 16 * 8);
+	while (*p) {
+		char *end;
+		unsigned long a, b, used = 0, group = 0;
+		if (*p < '0' || *p > '9')
+			goto bad;
+		a = strtoul(p, &end, 10);
+		b = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			b = strtoul(p, &end, 10);
+			p = end;
+			if (*p == ':') {
+				used = strtoul(p + 1, &end, 10);
+				if (*end != '/' || end == p + 1)
+					goto bad;
+				p = end + 1;
+				group = strtoul(p, &end, 10);
+				if (end == p || !group || used > group)
+					goto bad;
+				p = end;
+			}
+		}
+		if (b < a || b >= 1024)
+			goto bad;
+		for (unsigned long n = a; n <= b; n++) {
+			if (group && (n - a) % group >= used)
+				continue;
+			bits[n / 64] |= 1ULL << (n % 64);
+			any = true;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	if (!any)
+		return po_error_create(PO_ERR_USAGE, "nid=%s: Invalid argument (an empty node list)", list);
+	/* node_states[N_MEMORY] */
+	if (po_symbol_addr(prog, "node_states", &addr) &&
+	    po_dwarf_enumerator(prog->dw, "N_MEMORY", &nmem)) {
+		size_t sz = po_sizeof(prog, "typedef nodemask_t");
+		if (!sz || sz > sizeof(mem))
+			sz = 8;
+		struct po_error *err = po_read(prog, addr + (uint64_t)nmem * sz, mem, sz);
+		if (err)
+			return po_error_prefix(err, "reading node_states[N_MEMORY]");
+		for (size_t i = 0; i < 16; i++)
+			if (bits[i] & ~mem[i])
+				return po_error_create(PO_ERR_USAGE,
+						       "nid=%s: Invalid argument (a node without memory)",
+						       list);
+	}
+	return NULL;
+bad:
+	return po_error_create(PO_ERR_USAGE, "nid=%s: Invalid argument (not a node list)", list);
+}
 
 static struct po_error *pages_cb(struct po_program *prog, const struct po_record *rec,
 				 void *arg)
 {
 	struct pages_ctx *c = arg;
+	if (c->nid_filter) {
+		unsigned nid = page_nid(prog, rec);
+		/* the kernel skips poisoned struct pages when filtering */
+		if (rec->page_flags == 0xaaaaaaaaaaaaaaaaULL || nid >= 1024 ||
+		    !(c->nids[nid / 64] >> (nid % 64) & 1))
+			return NULL;
+	}
 	if (c->opts->json) {
 		po_print_json_record(prog, c->out, rec);
 		return ferror(c->out) ? po_error_create(PO_ERR_OS, "write error") : NULL;
@@ -201,6 +294,12 @@ struct po_error *po_report_pages(struct po_program *prog, FILE *out,
 				 const struct po_report_opts *opts,
 				 struct po_walk_stats *stats)
 {
-	struct pages_ctx c = { out, opts, NULL };
+	struct pages_ctx c = { .out = out, .opts = opts };
+	if (opts->nid_list) {
+		struct po_error *err = parse_nids(prog, opts->nid_list, c.nids);
+		if (err)
+			return err;
+		c.nid_filter = true;
+	}
 	return po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &c, stats);
 }
