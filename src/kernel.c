@@ -443,6 +443,8 @@ static struct po_error *init_struct_page(struct po_program *prog)
 		L->off_compound_head = po_offsetof(prog, "struct page", "compound_info");
 		L->compound_info = L->off_compound_head != PO_ABSENT;
 	}
+	po_note_form(prog, "tail pages: %s", L->compound_info ?
+		     "page.compound_info (7.1+ form)" : "page.compound_head");
 	if (L->off_page_private == PO_ABSENT || L->off_page_type == PO_ABSENT)
 		return po_error_create(PO_ERR_DEBUGINFO,
 				       "struct page has no private/page_type member in %s",
