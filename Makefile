@@ -56,7 +56,7 @@ check: deps
 	@echo "== tests (normal build) =="
 	@BUILD=build tests/run
 	@echo "== tests (ASan+UBSan build) =="
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 BUILD=build-asan tests/run
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 BUILD=build-asan tests/run
 
 DEMO_VER ?= 6.12
 demo: deps all

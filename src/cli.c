@@ -114,12 +114,12 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 		else if (!vmlinux)
 			vmlinux = f;
 		else
-			return po_error_create(PO_ERR_INVALID, "too many files: %s", f);
+			return po_error_create(PO_ERR_USAGE, "too many files: %s", f);
 	}
 	if (!dump)
-		return po_error_create(PO_ERR_INVALID, "no dump file given");
+		return po_error_create(PO_ERR_USAGE, "no dump file given");
 	if (!vmlinux)
-		return po_error_create(PO_ERR_INVALID,
+		return po_error_create(PO_ERR_USAGE,
 				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
 	err = po_program_create(&cli->prog);
 	if (err)

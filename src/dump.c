@@ -79,6 +79,58 @@ static struct po_error *check_elf_truncated(struct po_dump *d)
 	return NULL;
 }
 
+/*
+ * kdump-compressed: the page descriptors follow the header, sub-header and
+ * the two bitmaps; one per dumpable page (bit set in the second bitmap).  A
+ * file shorter than its descriptors, or whose last page lies past its end,
+ * is truncated.
+ */
+static struct po_error *check_diskdump_truncated(struct po_dump *d)
+{
+	uint8_t hdr[448];
+	struct stat st;
+	uint32_t block_size, sub_blocks, bitmap_blocks;
+	uint64_t nbits = 0, pd_start, bm_start, bm_len;
+
+	if (pread(d->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    memcmp(hdr, "KDUMP   ", 8) != 0 || fstat(d->fd, &st) < 0)
+		return NULL;
+	block_size = po_get_u32(hdr + 428);
+	sub_blocks = po_get_u32(hdr + 432);
+	bitmap_blocks = po_get_u32(hdr + 436);
+	if (block_size < 512 || block_size > (1 << 20) || bitmap_blocks == 0)
+		return po_error_create(PO_ERR_CORRUPT, "%s: corrupt kdump header (block size %u, %u bitmap blocks)",
+				       d->path, block_size, bitmap_blocks);
+	bm_start = (uint64_t)(1 + sub_blocks) * block_size;
+	bm_len = (uint64_t)bitmap_blocks * block_size / 2;
+	pd_start = bm_start + (uint64_t)bitmap_blocks * block_size;
+	if ((uint64_t)st.st_size < pd_start)
+		goto truncated;
+	uint8_t *bm = malloc(bm_len);
+	if (!bm)
+		return &po_error_nomem;
+	if (pread(d->fd, bm, bm_len, bm_start + bm_len) != (ssize_t)bm_len) {
+		free(bm);
+		goto truncated;
+	}
+	for (uint64_t i = 0; i < bm_len; i++)
+		nbits += __builtin_popcount(bm[i]);
+	free(bm);
+	if (!nbits)
+		return NULL;
+	uint8_t pd[24];
+	uint64_t last = pd_start + (nbits - 1) * 24;
+	if (pread(d->fd, pd, sizeof(pd), last) != (ssize_t)sizeof(pd))
+		goto truncated;
+	if (po_get_u64(pd) + po_get_u32(pd + 8) > (uint64_t)st.st_size)
+		goto truncated;
+	return NULL;
+truncated:
+	return po_error_create(PO_ERR_CORRUPT,
+			       "%s: dump is truncated: its page data ends before the last of its pages (file has %llu bytes)",
+			       d->path, (unsigned long long)st.st_size);
+}
+
 /* kdump-compressed: compression and dump level from the headers. */
 static void describe_diskdump(struct po_dump *d, const char *fmt)
 {
@@ -192,6 +244,10 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 		err = &po_error_nomem;
 		goto fail;
 	}
+	/* A truncated kdump file can fail already while opening. */
+	err = check_diskdump_truncated(d);
+	if (err)
+		goto fail;
 	st = kdump_open_fd(d->ctx, d->fd);
 	if (st != KDUMP_OK) {
 		err = po_error_create(st == KDUMP_ERR_NOTIMPL ? PO_ERR_FORMAT : PO_ERR_CORRUPT,
