@@ -640,7 +640,10 @@ static void init_page_flag_fields(struct po_program *prog)
 	zones_w = zones <= 1 ? 0 : zones <= 2 ? 1 : zones <= 4 ? 2 : 3;
 	if (!L->vmemmap)
 		sections_w = (int)ilog2_u64(L->nr_sections);
-	if (po_dwarf_variable(prog->dw, "node_data", &var)) {
+	const char *nd = vmcoreinfo(prog, "LENGTH(node_data)");
+	if (nd && strtoul(nd, NULL, 10) > 1) {
+		nodes_w = (int)ilog2_u64(strtoull(nd, NULL, 10));
+	} else if (po_dwarf_variable(prog->dw, "node_data", &var)) {
 		Dwarf_Attribute a;
 		Dwarf_Die t;
 		if (dwarf_attr(&var, DW_AT_type, &a) && dwarf_formref_die(&a, &t)) {
