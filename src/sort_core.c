@@ -30,6 +30,7 @@
  * (dropped there), an empty block (counted there as a 0-page record) and the
  * PFN line of a previous block being reused for a block without one.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
@@ -269,6 +270,12 @@ struct po_sort {
 	uint64_t records, skipped_empty;
 	uint64_t bad[NR_RE];
 	unsigned debug_shown;
+	bool need_free_ts;   /* -f, -r, ft or f */
+	/* per block: line 1, and the pattern matches found so far */
+	size_t line1_len;
+	bool line1_fast;
+	bool m_done[NR_RE], m_ok[NR_RE];
+	regoff_t m_so[NR_RE], m_eo[NR_RE];
 };
 
 static struct po_error *grow(char **buf, size_t *cap, size_t need)
@@ -303,6 +310,9 @@ struct po_error *po_sort_create(const struct po_sort_opts *opts,
 		s->o.signs[0] = -1;
 	}
 	s->keep_ts = s->o.keys[0] == PO_SORT_ALLOC_TS;
+	s->need_free_ts = s->o.filter_released || (s->o.cull & PO_CULL_FREE);
+	for (int i = 0; i < s->o.nkeys; i++)
+		s->need_free_ts |= s->o.keys[i] == PO_SORT_FREE_TS;
 	for (int i = 0; i < NR_RE; i++) {
 		int rc = regcomp(&s->re[i], re_src[i], REG_EXTENDED | REG_NEWLINE);
 		if (rc) {
@@ -342,17 +352,114 @@ uint64_t po_sort_nr_blocks(const struct po_sort *s) { return s->nents; }
 
 /* ---- one block ---- */
 
-/* The capture of pattern i in buf: [*so, *eo), or false. */
+/*
+ * The capture of pattern i in buf: [*so, *eo), or false; once per block.
+ * page_owner_sort runs its patterns over the whole block; the first match
+ * is nearly always in line 1, so that is searched alone first when that
+ * cannot change the result: a match starting in line 1 and going on into
+ * line 2 must cross the newline in a \s*, so line 1 would have to end
+ * (blanks aside) in "order", "pid", "tgid", "ts", digits or "),"; it
+ * cannot when it ends in "ns" or ")", as every kernel's line 1 does.
+ */
+/*
+ * The same leftmost-longest match as regexec() of pattern i, for line 1
+ * only (buf[0..n)), by hand, when the first occurrence of the pattern's
+ * keyword starts a match; returns false to let regexec() decide.  Each
+ * pattern is keyword, runs of disjoint classes ([[:space:]], digits) and a
+ * literal, so the greedy reading is the only one.
+ */
+static size_t skip_space(const char *b, size_t i, size_t n)
+{
+	while (i < n && isspace((unsigned char)b[i]))
+		i++;
+	return i;
+}
+
+static size_t skip_digits(const char *b, size_t i, size_t n)
+{
+	while (i < n && b[i] >= '0' && b[i] <= '9')
+		i++;
+	return i;
+}
+
+static bool fast_match(int re, const char *b, size_t n, regoff_t *so,
+		       regoff_t *eo)
+{
+	static const char *const kw[NR_RE] = {
+		[RE_ORDER] = "order", [RE_PID] = "pid", [RE_TGID] = "tgid",
+		[RE_COMM] = "tgid", [RE_TS] = "ts", [RE_FREE_TS] = "free_ts",
+	};
+	const char *k = memmem(b, n, kw[re], strlen(kw[re]));
+	size_t i, j, m;
+
+	if (!k)
+		return false;
+	i = skip_space(b, (size_t)(k - b) + strlen(kw[re]), n);
+	j = skip_digits(b, i, n);
+	switch (re) {
+	case RE_ORDER:
+	case RE_PID:     /* kw\s*([0-9]*), */
+		if (j >= n || b[j] != ',')
+			return false;
+		break;
+	case RE_TGID:    /* tgid\s*([0-9]*)<space> (no digits: leave it) */
+		if (j == i || j >= n || b[j] != ' ')
+			return false;
+		break;
+	case RE_TS:
+	case RE_FREE_TS: /* kw\s*([0-9]*)\s*ns */
+		m = skip_space(b, j, n);
+		if (j == i || m + 2 > n || b[m] != 'n' || b[m + 1] != 's')
+			return false;
+		break;
+	case RE_COMM:    /* tgid\s*[0-9]*\s*\((.*)\),\s*ts, the last "),\s*ts" */
+		j = skip_space(b, j, n);
+		if (j >= n || b[j] != '(')
+			return false;
+		for (m = n; m-- > j + 1;) {
+			size_t t;
+			if (b[m] != ')' || m + 1 >= n || b[m + 1] != ',')
+				continue;
+			t = skip_space(b, m + 2, n);
+			if (t + 2 <= n && b[t] == 't' && b[t + 1] == 's')
+				break;
+		}
+		if (m <= j)
+			return false;
+		*so = (regoff_t)j + 1;
+		*eo = (regoff_t)m;
+		return true;
+	}
+	*so = (regoff_t)i;
+	*eo = (regoff_t)j;
+	return true;
+}
+
 static bool search(struct po_sort *s, int i, const char *buf, regoff_t *so,
 		   regoff_t *eo)
 {
 	regmatch_t m[2];
+	int rc = REG_NOMATCH;
 
-	if (regexec(&s->re[i], buf, 2, m, REG_NOTBOL) || m[1].rm_so == -1)
-		return false;
-	*so = m[1].rm_so;
-	*eo = m[1].rm_eo;
-	return true;
+	if (!s->m_done[i]) {
+		s->m_done[i] = true;
+		if (s->line1_fast &&
+		    fast_match(i, buf, s->line1_len, &m[1].rm_so, &m[1].rm_eo)) {
+			rc = 0;
+		} else if (s->line1_fast) {
+			m[0].rm_so = 0;
+			m[0].rm_eo = (regoff_t)s->line1_len;
+			rc = regexec(&s->re[i], buf, 2, m, REG_NOTBOL | REG_STARTEND);
+		}
+		if (rc)
+			rc = regexec(&s->re[i], buf, 2, m, REG_NOTBOL);
+		s->m_ok[i] = !rc && m[1].rm_so != -1;
+		s->m_so[i] = m[1].rm_so;
+		s->m_eo[i] = m[1].rm_eo;
+	}
+	*so = s->m_so[i];
+	*eo = s->m_eo[i];
+	return s->m_ok[i];
 }
 
 static void debug_bad(struct po_sort *s, int i, const char *buf)
@@ -553,6 +660,16 @@ static struct po_error *end_block(struct po_sort *s)
 	buf = s->blk;
 	buf[len] = '\n';
 	buf[len + 1] = 0;
+	memset(s->m_done, 0, sizeof(s->m_done));
+	nl = memchr(buf, '\n', len + 1);
+	s->line1_len = (size_t)(nl - buf);
+	{
+		size_t t = s->line1_len;
+		while (t && isspace((unsigned char)buf[t - 1]))
+			t--;
+		s->line1_fast = (t >= 1 && buf[t - 1] == ')') ||
+				(t >= 2 && buf[t - 2] == 'n' && buf[t - 1] == 's');
+	}
 
 	memset(&e, 0, sizeof(e));
 	e.pid = get_id(s, RE_PID, buf);
@@ -572,7 +689,7 @@ static struct po_error *end_block(struct po_sort *s)
 	}
 	if (!get_num(s, RE_TS, buf, false, &e.ts))
 		e.ts = UINT64_MAX;
-	if (!get_num(s, RE_FREE_TS, buf, true, &e.free_ts))
+	if (!s->need_free_ts || !get_num(s, RE_FREE_TS, buf, true, &e.free_ts))
 		e.free_ts = 0;
 	e.released = e.free_ts != 0 && e.ts < e.free_ts;
 	if (s->o.filter_released && e.released) {
@@ -962,8 +1079,11 @@ void po_sort_print_json(struct po_sort *s, FILE *out)
 			fputs("null", out);
 		else
 			fprintf(out, "%llu", (unsigned long long)e->ts);
-		fprintf(out, ",\"free_ts_nsec\":%llu,\"header\":",
-			(unsigned long long)e->free_ts);
+		if (s->need_free_ts)
+			fprintf(out, ",\"free_ts_nsec\":%llu", (unsigned long long)e->free_ts);
+		else
+			fputs(",\"free_ts_nsec\":null", out);
+		fputs(",\"header\":", out);
 		{
 			char *h = strndup(e->txt, nl ? (size_t)(nl - e->txt) : e->len);
 			po_json_str(out, h ? h : "");
