@@ -310,12 +310,17 @@ static void add_objcg(struct po_program *prog, const struct cg_layout *L,
 static void read_objcg_list(struct po_program *prog, const struct cg_layout *L,
 			    struct po_cg_node *nd, uint64_t head, const char *role)
 {
-	uint64_t pos;
+	uint64_t pos, prev = head, back;
 
 	if (L->objcg_list == PO_ABSENT || !rd64(prog, head, 0, &pos))
 		return;
+	/* Each entry's prev must point back: a dying memcg's objcg_list head
+	 * is stale after list_splice() moved its entries to the parent. */
 	for (unsigned i = 0; pos && pos != head && i < 4096; i++) {
+		if (!rd64(prog, pos, 8, &back) || back != prev)
+			return;
 		add_objcg(prog, L, nd, pos - L->objcg_list, role);
+		prev = pos;
 		if (!rd64(prog, pos, 0, &pos))
 			return;
 	}

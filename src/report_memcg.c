@@ -30,7 +30,7 @@ static const char *const kind_text[NR_KINDS] = {
 	"anon", "shmem/tmpfs", "page cache", "kernel (kmem)", "other"
 };
 
-#define MAX_WHO 8
+#define MAX_WHO 32
 
 struct who {
 	int pid, tgid;
@@ -720,11 +720,14 @@ static void print_live(struct report *r, size_t i)
 		memcpy(w, s->who, sizeof(w));
 		qsort(w, (size_t)s->nwho, sizeof(w[0]), cmp_who);
 		fputs("  pages allocated by:", out);
-		for (int k = 0; k < s->nwho; k++)
+		for (int k = 0; k < s->nwho && k < 8; k++)
 			fprintf(out, "%s %s (tgid %d) %llu", k ? "," : "", w[k].comm, w[k].tgid,
 				(unsigned long long)w[k].pages);
-		if (s->who_other)
-			fprintf(out, ", others %llu", (unsigned long long)s->who_other);
+		uint64_t rest = s->who_other;
+		for (int k = 8; k < s->nwho; k++)
+			rest += w[k].pages;
+		if (rest)
+			fprintf(out, ", others %llu", (unsigned long long)rest);
 		fputc('\n', out);
 	}
 }
