@@ -81,9 +81,13 @@ def main():
     t_changed = per_memcg(truth, changed)
     o_changed = per_memcg(ours, changed)
 
+    # The kernel says "offline" when CSS_ONLINE is clear; a memcg removed
+    # but not yet offlined (state "dying", CSS_DYING only) prints without it.
     dying_json = {}
     for m in rep['memcgs']:
-        if m['dying']:
+        if m['state'] == 'dying':
+            print(f"  {m['path']}: removed, offline still pending ({m['pages']['total']} pages)")
+        if m['state'] == 'offline':
             dying_json.setdefault(m['name'], 0)
             dying_json[m['name']] += m['pages']['total']
     names = set(t_dying) | {n for n, p in dying_json.items() if p}
