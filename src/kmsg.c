@@ -223,7 +223,8 @@ static bool panic_cb(uint64_t seq, uint64_t ts, const char *text, size_t len,
 	size_t kl = sizeof(key) - 1;
 
 	for (size_t i = 0; i + kl <= len; i++) {
-		if (memcmp(text + i, key, kl))
+		/* at the start of a line: not "---[ end Kernel panic - ..." */
+		if (memcmp(text + i, key, kl) || (i && text[i - 1] != '\n'))
 			continue;
 		const char *r = text + i + kl;
 		size_t n = len - i - kl;

@@ -12,7 +12,7 @@ for v in $(fx_versions); do
 	dump=$(fx_dump "$v" churn "$form")
 	out=$FXCACHE/$v/churn/stacks-from-pages.$form.txt
 	"$PO" stacks --from-pages "$dump" "$vml" >"$out" 2>"$out.err" ||
-		{ cat "$out.err"; fail "$v: pageowner stacks --from-pages exited $?"; }
+		{ rc=$?; cat "$out.err"; fail "$v: pageowner stacks --from-pages exited $rc"; }
 	grep -q "summed from the per-page records" "$out.err" ||
 		{ cat "$out.err"; fail "$v: --from-pages did not say its source"; }
 	echo "$v churn $form (--from-pages vs truth page_owner.txt):"

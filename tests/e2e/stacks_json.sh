@@ -4,11 +4,11 @@
 # has it, and --from-pages), and the 7.3 views --handles/--stacks-handles.
 . "$(dirname "$0")/../lib.sh"
 n=0
-check() { # VER LABEL ARGS...: text and JSON of `stacks ARGS` must agree
+check() { # VER LABEL [OPTIONS...]: text and JSON of `stacks OPTIONS DUMP VMLINUX` must agree
 	v=$1 label=$2; shift 2
 	t=$FXCACHE/$v/churn/stacks-$label.txt j=$FXCACHE/$v/churn/stacks-$label.json
-	"$PO" stacks "$@" >"$t" 2>"$t.err" || { cat "$t.err"; fail "$v $label: text exited $?"; }
-	"$PO" stacks --json "$@" >"$j" 2>"$j.err" || { cat "$j.err"; fail "$v $label: json exited $?"; }
+	"$PO" stacks "$@" "$dump" "$vml" >"$t" 2>"$t.err" || { rc=$?; cat "$t.err"; fail "$v $label: text exited $rc"; }
+	"$PO" stacks --json "$@" "$dump" "$vml" >"$j" 2>"$j.err" || { rc=$?; cat "$j.err"; fail "$v $label: json exited $rc"; }
 	python3 -m json.tool "$j" >/dev/null || fail "$v $label: JSON does not parse"
 	python3 - "$t" "$j" <<'PY' || fail "$v $label: JSON and text disagree"
 import json, sys
@@ -40,6 +40,8 @@ for b, s in zip(blocks, st):
         for f in s['stack'] or []:
             assert isinstance(f['address'], int)
 if view != 'stacks_handles':
+    thr = max(obj['threshold'], 1)
+    assert all(s['nr_base_pages'] >= thr for s in st), 'threshold not applied'
     assert obj['total_pages'] >= sum(b['pages'] for b in blocks)
 print('  %s view, source %s: %d stacks agree, %d pages' % (view, obj['source'], len(st), obj['total_pages']))
 PY
@@ -52,15 +54,15 @@ for v in $(fx_versions); do
 	[ -n "$form" ] || continue
 	dump=$(fx_dump "$v" churn "$form")
 	echo "$v churn $form:"
-	check "$v" default "$dump" "$vml"
-	check "$v" threshold "$dump" "$vml" --threshold 64 --kernel-order
+	check "$v" default
+	check "$v" threshold --threshold 64 --kernel-order
 	if [ $first = 1 ]; then
-		check "$v" from-pages "$dump" "$vml" --from-pages
+		check "$v" from-pages --from-pages
 		first=0
 	fi
 	if [ -f "$FX/$v/churn/truth/show_handles.txt" ] || [ -f "$FX/$v/churn/truth/show_stacks_handles.txt" ]; then
-		check "$v" handles "$dump" "$vml" --handles
-		check "$v" stacks-handles "$dump" "$vml" --stacks-handles
+		check "$v" handles --handles
+		check "$v" stacks-handles --stacks-handles
 	fi
 done
 [ $n -gt 0 ] || skip "no churn fixtures"

@@ -13,7 +13,7 @@ for v in $(fx_versions); do
 		truth=$(fx_truth "$v" churn "show_$view.txt") || continue
 		out=$FXCACHE/$v/churn/show_$view.txt
 		"$PO" stacks "--${view//_/-}" "$dump" "$vml" >"$out" 2>"$out.err" ||
-			{ cat "$out.err"; fail "$v: stacks --${view//_/-} exited $?"; }
+			{ rc=$?; cat "$out.err"; fail "$v: stacks --${view//_/-} exited $rc"; }
 		echo "$v churn $form show_$view:"
 		python3 "$TOP/tests/e2e/stacks_compare.py" "show_$view" "$truth" "$out" 99 ||
 			fail "$v show_$view below 99%"

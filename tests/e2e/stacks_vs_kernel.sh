@@ -12,7 +12,7 @@ for v in $(fx_versions); do
 		dump=$(fx_dump "$v" churn "$form")
 		out=$FXCACHE/$v/churn/stacks.$form.txt
 		"$PO" stacks --threshold 0 "$dump" "$vml" >"$out" 2>"$out.err" ||
-			{ cat "$out.err"; fail "$v $form: pageowner stacks exited $?"; }
+			{ rc=$?; cat "$out.err"; fail "$v $form: pageowner stacks exited $rc"; }
 		grep -q "from the kernel's stack_list" "$out.err" ||
 			{ cat "$out.err"; fail "$v $form: stacks did not say it read the kernel's stack_list"; }
 		echo "$v churn $form:"

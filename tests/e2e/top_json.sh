@@ -9,8 +9,8 @@ for v in $(fx_versions); do
 		dump=$(fx_dump "$v" $sc "$form")
 		vml=$(fx_vmlinux "$v")
 		t=$FXCACHE/$v/$sc/top-n3.txt j=$FXCACHE/$v/$sc/top-n3.json
-		"$PO" top -n 3 "$dump" "$vml" >"$t" 2>"$t.err" || { cat "$t.err"; fail "$v $sc: top exited $?"; }
-		"$PO" top -n 3 --json "$dump" "$vml" >"$j" 2>"$j.err" || { cat "$j.err"; fail "$v $sc: top --json exited $?"; }
+		"$PO" top -n 3 "$dump" "$vml" >"$t" 2>"$t.err" || { rc=$?; cat "$t.err"; fail "$v $sc: top exited $rc"; }
+		"$PO" top -n 3 --json "$dump" "$vml" >"$j" 2>"$j.err" || { rc=$?; cat "$j.err"; fail "$v $sc: top --json exited $rc"; }
 		python3 -m json.tool "$j" >/dev/null || fail "$v $sc: JSON does not parse"
 		python3 - "$t" "$j" <<'PY' || fail "$v $sc: JSON and text disagree"
 import json, re, sys

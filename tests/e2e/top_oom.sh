@@ -16,7 +16,7 @@ for v in $(fx_versions); do
 	dump=$(fx_dump "$v" oom "$form")
 	out=$FXCACHE/$v/oom/top.$form.txt
 	"$PO" top "$dump" "$vml" >"$out" 2>"$out.err" ||
-		{ cat "$out.err"; fail "$v: pageowner top exited $?"; }
+		{ rc=$?; cat "$out.err"; fail "$v: pageowner top exited $rc"; }
 	echo "$v oom $form:"
 	sed 's/^/  | /' "$out" | head -40
 	got=$(sed -n 's/^greatest memory consumer: \([0-9]*\) pages .*/\1/p' "$out")
