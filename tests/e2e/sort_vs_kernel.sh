@@ -103,8 +103,9 @@ for v in $(fx_versions); do
 
 	# 2. dump input, against page_owner_sort on `pageowner pages`
 	form=
-	for f in elf d31.zstd $(fx_forms "$v" churn); do
-		fx_dump "$v" churn "$f" >/dev/null && { form=$f; break; }
+	for cand in elf d31.zstd $(fx_forms "$v" churn); do
+		# (in a subshell: lib.sh's helpers set globals such as f)
+		(fx_dump "$v" churn "$cand" >/dev/null) && { form=$cand; break; }
 	done
 	if [ -n "$form" ]; then
 		dump=$(fx_dump "$v" churn "$form")
