@@ -78,6 +78,11 @@ struct ctx {
 	/* slab object attribution */
 	bool slab_ok;
 	struct po_member slab_objects, slab_cache_m;
+	/* 7.x: per-slab bits saying whether the vector has objcgs and whether
+	 * it lives inside the objects (stride = kmem_cache.size) */
+	struct po_member slab_needs_objcg, slab_in_object;
+	bool have_needs_objcg, have_in_object;
+	unsigned ext_mult;
 	size_t cache_size_off, ext_size;
 	uint64_t slab_pages, slab_pages_unattributed, slab_objs_total;
 	struct { uint64_t objcg, memcg; } *oc;   /* objcg -> memcg cache */
@@ -248,6 +253,22 @@ static void slab_init(struct ctx *c)
 		c->ext_size = po_dwarf_sizeof(&ext);
 	if (c->ext_size < 8 || c->ext_size > 64)
 		return;
+	c->ext_mult = 1;
+	c->have_needs_objcg = po_dwarf_member(&slab, "obj_exts_needs_objcg", &c->slab_needs_objcg);
+	c->have_in_object = po_dwarf_member(&slab, "obj_exts_in_object", &c->slab_in_object);
+	if (c->have_needs_objcg) {
+		/* 7.x: slabobj_ext is a pointer-sized union; with allocation
+		 * profiling on, a codetag entry follows each objcg. */
+		uint64_t key;
+		uint32_t on;
+		size_t off = po_offsetof(prog, "struct static_key", "enabled");
+		if (po_symbol_addr(prog, "slab_obj_ext_has_codetag_key", &key)) {
+			struct po_error *err = po_read_u32(prog, key + (off == PO_ABSENT ? 0 : off), &on);
+			if (!err && (int32_t)on > 0)
+				c->ext_mult = 2;
+			po_error_destroy(err);
+		}
+	}
 	c->oc = calloc(4096, sizeof(*c->oc));
 	c->slab_ok = c->oc != NULL;
 }
@@ -271,10 +292,27 @@ static bool objcg_memcg(struct ctx *c, uint64_t objcg, uint64_t *memcg)
 	return true;
 }
 
+/* A (bitfield) member of the struct page/slab at rec; false if unreadable. */
+static bool page_member(struct ctx *c, const struct po_record *rec,
+			const struct po_member *m, uint64_t *v)
+{
+	uint8_t unit[8] = {0};
+	if (m->size > 8 || !m->size)
+		return false;
+	struct po_error *err = po_read(c->prog, rec->page_addr + m->offset, unit, m->size);
+	if (err) {
+		po_error_destroy(err);
+		return false;
+	}
+	*v = po_get_uint(unit, m->size);
+	if (m->bit_size)
+		*v = (*v >> m->bit_offset) & ((1ULL << m->bit_size) - 1);
+	return true;
+}
+
 static struct po_error *slab_objects(struct ctx *c, const struct po_record *rec)
 {
 	struct po_program *prog = c->prog;
-	uint8_t unit[8] = {0};
 	uint64_t cache, v, memcg;
 	uint32_t size;
 	struct po_error *err;
@@ -282,13 +320,14 @@ static struct po_error *slab_objects(struct ctx *c, const struct po_record *rec)
 	c->slab_pages += c->debugfs ? 1ULL << rec->order : 1;
 	if (!c->slab_ok)
 		goto fail;
-	const struct po_member *m = &c->slab_objects;
-	if (m->size > 8 || po_read(prog, rec->page_addr + m->offset, unit, m->size))
-		goto fail_err;
-	v = po_get_uint(unit, m->size);
-	if (m->bit_size)
-		v = (v >> m->bit_offset) & ((1ULL << m->bit_size) - 1);
-	if (!v || v > 65536)
+	if (!page_member(c, rec, &c->slab_objects, &v) || !v || v > 65536)
+		goto fail;
+	uint64_t needs = 1, in_obj = 0;
+	if (c->have_needs_objcg && !page_member(c, rec, &c->slab_needs_objcg, &needs))
+		goto fail;
+	if (!needs)
+		return NULL;    /* 7.x: this slab's vector holds no objcgs */
+	if (c->have_in_object && !page_member(c, rec, &c->slab_in_object, &in_obj))
 		goto fail;
 	if ((err = po_read_u64(prog, rec->page_addr + c->slab_cache_m.offset, &cache)) ||
 	    (err = po_read_u32(prog, cache + c->cache_size_off, &size))) {
@@ -296,17 +335,21 @@ static struct po_error *slab_objects(struct ctx *c, const struct po_record *rec)
 		goto fail;
 	}
 	size_t n = (size_t)v;
-	uint8_t *vec = malloc(n * c->ext_size);
+	size_t stride = in_obj ? size : c->ext_size * c->ext_mult;
+	if (!stride || stride > (1u << 22) || n * stride > (64u << 20))
+		goto fail;
+	size_t len = (n - 1) * stride + 8;  /* the last objcg pointer ends the read */
+	uint8_t *vec = malloc(len);
 	if (!vec)
 		return &po_error_nomem;
-	err = po_read(prog, rec->memcg_data & ~7ULL, vec, n * c->ext_size);
+	err = po_read(prog, rec->memcg_data & ~7ULL, vec, len);
 	if (err) {
 		po_error_destroy(err);
 		free(vec);
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint64_t objcg = po_get_u64(vec + i * c->ext_size) & ~7ULL;
+		uint64_t objcg = po_get_u64(vec + i * stride) & ~7ULL;
 		if (!objcg)
 			continue;
 		c->slab_objs_total++;
@@ -332,7 +375,6 @@ static struct po_error *slab_objects(struct ctx *c, const struct po_record *rec)
 	}
 	free(vec);
 	return NULL;
-fail_err:
 fail:
 	c->slab_pages_unattributed += c->debugfs ? 1ULL << rec->order : 1;
 	return NULL;
