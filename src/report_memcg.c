@@ -40,6 +40,7 @@ struct who {
 
 struct stats {
 	uint64_t pages, records, direct, objcg;
+	uint64_t direct_folios;    /* each holds one css reference (6.x) */
 	uint64_t kind[NR_KINDS];
 	uint64_t slab_objects, slab_bytes;
 	struct who who[MAX_WHO];   /* allocating processes (by tgid), largest kept */
@@ -438,6 +439,12 @@ static struct po_error *walk_cb(struct po_program *prog, const struct po_record 
 		c->cur_node = node;
 		c->cur_kind = kind;
 	}
+	if (!mi.via_objcg && !mi.objcg) {
+		struct stats *s;
+		if ((err = stats_for(c, node, &s)))
+			return err;
+		s->direct_folios++;
+	}
 	/* kmem charged via an objcg counts as objcg; on 7.x every folio goes
 	 * through an objcg, but only MEMCG_DATA_KMEM marks kernel memory. */
 	return charge(c, node, kind, mi.via_objcg || mi.objcg, c->debugfs ?
@@ -596,10 +603,18 @@ static void print_refs(struct report *r, size_t i)
 
 	fputs("  references:", out);
 	switch (nd->css_ref.mode) {
-	case PO_REF_ATOMIC:
+	case PO_REF_ATOMIC: {
+		const struct stats *s = node_stats(r, i);
 		fprintf(out, " css refcount %lld%s", nd->css_ref.count,
 			nd->css_ref.dead ? " (killed, exact)" : " (atomic)");
+		if (s->direct_folios)
+			fprintf(out, " = %llu held by the charged folios found%s",
+				(unsigned long long)s->direct_folios,
+				(long long)s->direct_folios == nd->css_ref.count ? "" :
+				(long long)s->direct_folios < nd->css_ref.count ?
+				" + others" : " (some folios did not take one)");
 		break;
+	}
 	case PO_REF_SWITCHING:
 		fputs(" css refcount (being switched to atomic: not exact yet)", out);
 		break;
@@ -680,9 +695,10 @@ static void print_dying(struct report *r, size_t i)
 		else
 			fputs("per-cpu)\n", out);
 	}
-	if (!s->pages && !n && nd->css_ref.mode == PO_REF_ATOMIC && nd->css_ref.count > 0)
+	long long unexplained = nd->css_ref.count - (long long)s->direct_folios;
+	if (nd->css_ref.mode == PO_REF_ATOMIC && unexplained > 0)
 		fprintf(out, "  still pinned by %lld css reference%s the dump does not attribute to pages%s\n",
-			nd->css_ref.count, nd->css_ref.count == 1 ? "" : "s",
+			unexplained, unexplained == 1 ? "" : "s",
 			nd->id_ref > 0 ? " (a memcg id reference: swapped-out pages or swap cache)" :
 			" (per-cpu charge caches, writeback, sockets or other kernel objects)");
 	if (nd->nr_tasks)
@@ -916,7 +932,8 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 	fprintf(out, "},\"records\":%s", r->owner ? "" : "null");
 	if (r->owner)
 		fprintf(out, "%llu", (unsigned long long)s->records);
-	fprintf(out, ",\"slab\":{\"objects\":%llu,\"bytes\":%llu}",
+	fprintf(out, ",\"direct_folios\":%llu,\"slab\":{\"objects\":%llu,\"bytes\":%llu}",
+		(unsigned long long)s->direct_folios,
 		(unsigned long long)s->slab_objects, (unsigned long long)s->slab_bytes);
 	fputs(",\"refs\":{\"css\":", out);
 	json_ref(out, &nd->css_ref);

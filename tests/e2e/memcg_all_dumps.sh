@@ -16,7 +16,7 @@ for v in $(fx_versions); do
 		out=$FXCACHE/$v/$scen/memcg
 		mkdir -p "$out"
 		"$PO" memcg --json "$dump" "$vml" >"$out/all.json" 2>"$out/all.err" ||
-			{ cat "$out/all.err"; fail "$v $scen $form: memcg --json exited $?"; }
+			{ rc=$?; cat "$out/all.err"; fail "$v $scen $form: memcg --json exited $rc"; }
 		"$PO" memcg "$dump" "$vml" >"$out/all.txt" 2>/dev/null ||
 			fail "$v $scen $form: memcg exited $?"
 		python3 - "$out/all.json" "$out/all.txt" "$v $scen" <<'PY' || fail "$v $scen: memcg report inconsistent"

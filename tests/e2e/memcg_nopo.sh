@@ -15,7 +15,7 @@ for v in $(fx_versions); do
 		mkdir -p "$out"
 		echo "$v $scen ($form):"
 		"$PO" memcg --json "$dump" "$vml" >"$out/memcg.json" 2>"$out/memcg.err" ||
-			{ cat "$out/memcg.err"; fail "$v $scen: memcg exited $?"; }
+			{ rc=$?; cat "$out/memcg.err"; fail "$v $scen: memcg exited $rc"; }
 		grep -q 'page_owner was off' "$out/memcg.err" || fail "$v $scen: no note that page_owner was off"
 		"$PO" memcg "$dump" "$vml" >"$out/memcg.txt" 2>/dev/null || fail "$v $scen: text report failed"
 		grep -q 'allocation stacks and the processes that allocated need page_owner' "$out/memcg.txt" ||

@@ -22,7 +22,7 @@ for v in $(fx_versions); do
 	mkdir -p "$out"
 	echo "$v churn ($first):"
 	"$PO" memcg --json "$dump" "$vml" >"$out/memcg.json" 2>"$out/memcg.err" ||
-		{ cat "$out/memcg.err"; fail "$v: pageowner memcg --json exited $?"; }
+		{ rc=$?; cat "$out/memcg.err"; fail "$v: pageowner memcg --json exited $rc"; }
 	python3 -m json.tool "$out/memcg.json" >/dev/null || fail "$v: memcg --json is not JSON"
 	"$PO" pages "$dump" "$vml" >"$out/pages.txt" 2>/dev/null || fail "$v: pageowner pages failed"
 	python3 "$(dirname "$0")/memcg_check.py" "$truth" "$out/pages.txt" "$out/memcg.json" "$stat" ||
