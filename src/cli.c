@@ -79,7 +79,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "pageowner: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'pageowner --help'.\n");
+	fprintf(stderr, " (see pageowner --help)\n");
 	return 2;
 }
 

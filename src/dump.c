@@ -118,11 +118,24 @@ static struct po_error *check_diskdump_truncated(struct po_dump *d)
 	free(bm);
 	if (!nbits)
 		return NULL;
-	uint8_t pd[24];
-	uint64_t last = pd_start + (nbits - 1) * 24;
-	if (pread(d->fd, pd, sizeof(pd), last) != (ssize_t)sizeof(pd))
+	/* Page data follow the PFN order, but zero pages share one block at
+	 * the start: look at the end of the descriptor table, not one entry. */
+	uint64_t n = nbits < 65536 ? nbits : 65536;
+	uint8_t *pd = malloc(n * 24);
+	if (!pd)
+		return &po_error_nomem;
+	if (pread(d->fd, pd, n * 24, pd_start + (nbits - n) * 24) != (ssize_t)(n * 24)) {
+		free(pd);
 		goto truncated;
-	if (po_get_u64(pd) + po_get_u32(pd + 8) > (uint64_t)st.st_size)
+	}
+	uint64_t end = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t e = po_get_u64(pd + i * 24) + po_get_u32(pd + i * 24 + 8);
+		if (e > end)
+			end = e;
+	}
+	free(pd);
+	if (end > (uint64_t)st.st_size)
 		goto truncated;
 	return NULL;
 truncated:
