@@ -145,7 +145,20 @@ static void visit(struct po_dwarf *d, Dwarf_Die *die)
 	default: return;
 	}
 	if (k == K_ENUM && !is_declaration(die)) {
-		Dwarf_Die child;
+		Dwarf_Die child, ut;
+		Dwarf_Attribute ta;
+		bool is_unsigned = false;
+		/* Constants of small forms (data1/2/4) are sign-extended by
+		 * dwarf_formsdata(): PGTY_buddy = 0xf0 would read as -16.  Read
+		 * them unsigned when the enum's underlying type is unsigned. */
+		if (dwarf_attr(die, DW_AT_type, &ta) && dwarf_formref_die(&ta, &ut)) {
+			Dwarf_Die b = po_dwarf_strip(&ut);
+			Dwarf_Attribute ea;
+			Dwarf_Word enc;
+			if (dwarf_attr(&b, DW_AT_encoding, &ea) && dwarf_formudata(&ea, &enc) == 0)
+				is_unsigned = enc == DW_ATE_unsigned || enc == DW_ATE_unsigned_char ||
+					      enc == DW_ATE_boolean;
+		}
 		if (dwarf_child(die, &child) == 0) {
 			do {
 				const char *en = dwarf_diename(&child);
@@ -156,8 +169,13 @@ static void visit(struct po_dwarf *d, Dwarf_Die *die)
 				e = find_entry(d, K_ENUMERATOR, en);
 				if (!e || e->found)
 					continue;
-				if (dwarf_attr(&child, DW_AT_const_value, &a) &&
-				    dwarf_formsdata(&a, &sv) == 0) {
+				Dwarf_Word uv;
+				if (!dwarf_attr(&child, DW_AT_const_value, &a))
+					continue;
+				if (is_unsigned && dwarf_formudata(&a, &uv) == 0) {
+					e->value = (int64_t)uv;
+					record(d, e, &child);
+				} else if (dwarf_formsdata(&a, &sv) == 0) {
 					e->value = sv;
 					record(d, e, &child);
 				}
