@@ -10,6 +10,7 @@ for v in $(fx_versions); do
 	vml=$(fx_vmlinux "$v")
 	form=$(fx_forms "$v" churn | grep -m1 zstd || fx_forms "$v" churn | head -1)
 	dump=$(fx_dump "$v" churn "$form")
+	mkdir -p "$FXCACHE/$v/churn"
 	out=$FXCACHE/$v/churn/stacks-from-pages.$form.txt
 	"$PO" stacks --from-pages "$dump" "$vml" >"$out" 2>"$out.err" ||
 		{ rc=$?; cat "$out.err"; fail "$v: pageowner stacks --from-pages exited $rc"; }

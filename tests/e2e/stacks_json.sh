@@ -6,6 +6,7 @@
 n=0
 check() { # VER LABEL [OPTIONS...]: text and JSON of `stacks OPTIONS DUMP VMLINUX` must agree
 	v=$1 label=$2; shift 2
+	mkdir -p "$FXCACHE/$v/churn"
 	t=$FXCACHE/$v/churn/stacks-$label.txt j=$FXCACHE/$v/churn/stacks-$label.json
 	"$PO" stacks "$@" "$dump" "$vml" >"$t" 2>"$t.err" || { rc=$?; cat "$t.err"; fail "$v $label: text exited $rc"; }
 	"$PO" stacks --json "$@" "$dump" "$vml" >"$j" 2>"$j.err" || { rc=$?; cat "$j.err"; fail "$v $label: json exited $rc"; }

@@ -11,6 +11,7 @@ for v in $(fx_versions); do
 	dump=$(fx_dump "$v" churn "$form")
 	for view in handles stacks_handles; do
 		truth=$(fx_truth "$v" churn "show_$view.txt") || continue
+		mkdir -p "$FXCACHE/$v/churn"
 		out=$FXCACHE/$v/churn/show_$view.txt
 		"$PO" stacks "--${view//_/-}" "$dump" "$vml" >"$out" 2>"$out.err" ||
 			{ rc=$?; cat "$out.err"; fail "$v: stacks --${view//_/-} exited $rc"; }

@@ -10,6 +10,7 @@ for v in $(fx_versions); do
 	vml=$(fx_vmlinux "$v")
 	for form in $(fx_forms "$v" churn); do
 		dump=$(fx_dump "$v" churn "$form")
+		mkdir -p "$FXCACHE/$v/churn"
 		out=$FXCACHE/$v/churn/stacks.$form.txt
 		"$PO" stacks --threshold 0 "$dump" "$vml" >"$out" 2>"$out.err" ||
 			{ rc=$?; cat "$out.err"; fail "$v $form: pageowner stacks exited $rc"; }
@@ -21,6 +22,16 @@ for v in $(fx_versions); do
 		# the default threshold is 0 as well: same output
 		"$PO" stacks "$dump" "$vml" 2>/dev/null | cmp -s - "$out" ||
 			fail "$v $form: default output differs from --threshold 0"
+		# --kernel-order: the same stacks and counts, in list order
+		"$PO" stacks --kernel-order "$dump" "$vml" >"$out.ko" 2>/dev/null ||
+			fail "$v $form: stacks --kernel-order failed"
+		python3 "$TOP/tests/e2e/stacks_compare.py" show_stacks "$out" "$out.ko" 100 >/dev/null ||
+			fail "$v $form: --kernel-order has other stacks or counts"
+		# the list ends with init_page_owner()'s dummy_stack -> failure_stack
+		"$PO" stacks --kernel-order --stacks-handles "$dump" "$vml" 2>/dev/null |
+			awk 'NF && !/^handle:/ && f {f=0; print} /^$/ {f=1} NR==1 {print}' |
+			tail -2 | tr '\n' ' ' | grep -q 'register_dummy_stack.* register_failure_stack' ||
+			fail "$v $form: the kernel-order list does not end with the dummy and failure stacks"
 		n=$((n+1))
 	done
 done

@@ -8,6 +8,7 @@ for v in $(fx_versions); do
 		[ -n "$form" ] || continue
 		dump=$(fx_dump "$v" $sc "$form")
 		vml=$(fx_vmlinux "$v")
+		mkdir -p "$FXCACHE/$v/$sc"
 		t=$FXCACHE/$v/$sc/top-n3.txt j=$FXCACHE/$v/$sc/top-n3.json
 		"$PO" top -n 3 "$dump" "$vml" >"$t" 2>"$t.err" || { rc=$?; cat "$t.err"; fail "$v $sc: top exited $rc"; }
 		"$PO" top -n 3 --json "$dump" "$vml" >"$j" 2>"$j.err" || { rc=$?; cat "$j.err"; fail "$v $sc: top --json exited $rc"; }

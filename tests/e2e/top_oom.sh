@@ -14,6 +14,7 @@ for v in $(fx_versions); do
 	vml=$(fx_vmlinux "$v")
 	form=$(fx_forms "$v" oom | head -1)
 	dump=$(fx_dump "$v" oom "$form")
+	mkdir -p "$FXCACHE/$v/oom"
 	out=$FXCACHE/$v/oom/top.$form.txt
 	"$PO" top "$dump" "$vml" >"$out" 2>"$out.err" ||
 		{ rc=$?; cat "$out.err"; fail "$v: pageowner top exited $rc"; }
