@@ -171,6 +171,8 @@ struct po_stack {
 	unsigned nr_frames;
 	struct po_frame *frames;
 	int refcount;            /* stack_record.count where the kernel has it, else -1 */
+	char *text;              /* " %pS\n" per frame, built on first print */
+	size_t text_len;
 };
 /* Look up a stack by handle (cached; the stack belongs to the program). */
 struct po_error *po_stack_get(struct po_program *prog, uint32_t handle,

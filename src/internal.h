@@ -83,7 +83,9 @@ const char *po_symtab_banner(struct po_symtab *st);
 
 /* ---- names.c: flag and enum name tables read from the dump ---- */
 struct po_flag_name { uint64_t mask; char *name; };
+#define PO_GFP_CACHE 64
 struct po_names {
+	struct { uint32_t gfp; bool valid; char text[192]; } gfp_cache[PO_GFP_CACHE];
 	struct po_flag_name *gfp; size_t nr_gfp;
 	struct po_flag_name *pageflags; size_t nr_pageflags;
 	char **migratetypes; size_t nr_migratetypes;

@@ -191,10 +191,24 @@ static void format_flags(struct sb *b, uint64_t flags,
 
 void po_format_gfp(struct po_program *prog, uint32_t gfp, char *buf, size_t len)
 {
+	/* A handful of gfp masks cover almost every page: remember them. */
+	struct po_names *n = &prog->names;
+	unsigned slot = (unsigned)(po_hash64(gfp) % PO_GFP_CACHE);
 	struct sb b = { buf, len, 0 };
+
+	if (n->gfp_cache[slot].valid && n->gfp_cache[slot].gfp == gfp &&
+	    strlen(n->gfp_cache[slot].text) < len) {
+		strcpy(buf, n->gfp_cache[slot].text);
+		return;
+	}
 	if (len)
 		buf[0] = '\0';
-	format_flags(&b, gfp, prog->names.gfp, prog->names.nr_gfp);
+	format_flags(&b, gfp, n->gfp, n->nr_gfp);
+	if (b.pos < sizeof(n->gfp_cache[slot].text) && b.pos < len) {
+		n->gfp_cache[slot].gfp = gfp;
+		n->gfp_cache[slot].valid = true;
+		memcpy(n->gfp_cache[slot].text, buf, b.pos + 1);
+	}
 }
 
 void po_format_page_flags(struct po_program *prog, uint64_t flags, char *buf,

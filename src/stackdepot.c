@@ -166,6 +166,7 @@ struct po_error *po_stackdepot_init(struct po_program *prog)
 static void free_stack(struct po_stack *s)
 {
 	if (s) {
+		free(s->text);
 		free(s->frames);
 		free(s);
 	}
@@ -378,6 +379,39 @@ void po_frame_format(const struct po_frame *f, char *buf, size_t len)
 void po_stack_print(FILE *out, const struct po_stack *stack, int indent)
 {
 	char buf[512];
+
+	/* The kernel's form (one space) is printed for every record: build it
+	 * once per stack and write it as one block. */
+	if (indent == 1 && !stack->text) {
+		struct po_stack *s = (struct po_stack *)stack;
+		size_t cap = 64 * (s->nr_frames + 1), len = 0;
+		char *t = malloc(cap);
+		for (unsigned i = 0; t && i < s->nr_frames; i++) {
+			po_frame_format(&s->frames[i], buf, sizeof(buf));
+			size_t l = strlen(buf);
+			if (len + l + 3 > cap) {
+				char *n = realloc(t, cap = (len + l + 3) * 2);
+				if (!n) {
+					free(t);
+					t = NULL;
+					break;
+				}
+				t = n;
+			}
+			t[len++] = ' ';
+			memcpy(t + len, buf, l);
+			len += l;
+			t[len++] = '\n';
+		}
+		if (t) {
+			s->text = t;
+			s->text_len = len;
+		}
+	}
+	if (indent == 1 && stack->text) {
+		fwrite(stack->text, 1, stack->text_len, out);
+		return;
+	}
 	for (unsigned i = 0; i < stack->nr_frames; i++) {
 		po_frame_format(&stack->frames[i], buf, sizeof(buf));
 		fprintf(out, "%*s%s\n", indent, "", buf);
