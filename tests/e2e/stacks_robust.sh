@@ -1,0 +1,26 @@
+# The stack_list walk against a corrupted list (loop, garbage next pointer,
+# garbage stack_record, garbage head) on every 6.9+ churn fixture: compiled
+# from stacks_robust.c against the library under test.
+. "$(dirname "$0")/../lib.sh"
+lib=$(dirname "$PO")/libpageowner.a
+[ -f "$lib" ] || skip "no $lib"
+flags=
+case "$lib" in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
+bin=$(dirname "$PO")/tests/stacks_robust
+mkdir -p "$(dirname "$bin")"
+cc -std=c11 -D_GNU_SOURCE $flags -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libdw libelf) \
+	-o "$bin" "$TOP/tests/e2e/stacks_robust.c" "$lib" $(pkg-config --libs libkdumpfile libdw libelf) ||
+	fail "cannot compile stacks_robust.c"
+n=0
+for v in $(fx_versions); do
+	form=$(fx_forms "$v" churn | grep -m1 zstd) || continue
+	dump=$(fx_dump "$v" churn "$form")
+	vml=$(fx_vmlinux "$v")
+	echo "$v churn $form:"
+	timeout 120 "$bin" "$dump" "$vml"
+	rc=$?
+	[ $rc = 77 ] && continue
+	[ $rc = 0 ] || fail "$v: stacks_robust exited $rc"
+	n=$((n+1))
+done
+[ $n -gt 0 ] || skip "no fixture kernel with a stack_list"
