@@ -213,7 +213,8 @@ static const char *const priority_cus[] = {
 	"mm/memblock.c", "kernel/vmcore_info.c", "kernel/crash_core.c",
 	"mm/slub.c", "kernel/module/main.c", "kernel/module.c",
 	"mm/page_isolation.c", "kernel/kallsyms.c", "init/version.c",
-	"arch/x86/mm/numa.c",
+	"arch/x86/mm/numa.c", "kernel/printk/printk.c",
+	"kernel/printk/printk_ringbuffer.c", "mm/hugetlb.c", "mm/vmstat.c",
 };
 
 static bool ends_with(const char *s, const char *suffix)
