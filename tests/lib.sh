@@ -13,6 +13,7 @@ note() { echo "  $*"; }
 
 # Kernel versions with fixtures.
 fx_versions() {
+	local d v
 	for d in "$FX"/*/; do
 		v=$(basename "$d")
 		[ -f "$d/vmlinux.zst" ] && echo "$v"
@@ -21,7 +22,7 @@ fx_versions() {
 
 # Decompress a .zst fixture file once into the cache; print the path.
 fx_unpack() {
-	src=$1
+	local src=$1 rel dst
 	case "$src" in
 	*.zst)
 		rel=${src#"$FX"/}
@@ -39,7 +40,7 @@ fx_vmlinux() { fx_unpack "$FX/$1/vmlinux.zst"; }
 
 # fx_dump VER SCENARIO FORM: FORM is elf, d31.zstd, d31.lzo, d31.flat, ...
 fx_dump() {
-	d=$FX/$1/$2
+	local d=$FX/$1/$2 f
 	for f in "$d/vmcore.$3" "$d/vmcore.$3.zst"; do
 		[ -f "$f" ] && { fx_unpack "$f"; return 0; }
 	done
@@ -48,6 +49,7 @@ fx_dump() {
 
 # All dump forms of a scenario.
 fx_forms() {
+	local f b
 	for f in "$FX/$1/$2"/vmcore.*; do
 		[ -f "$f" ] || continue
 		b=$(basename "$f"); b=${b#vmcore.}; echo "${b%.zst}"
@@ -55,6 +57,7 @@ fx_forms() {
 }
 
 fx_truth() {
+	local f
 	for f in "$FX/$1/$2/truth/$3" "$FX/$1/$2/truth/$3.zst"; do
 		[ -f "$f" ] && { fx_unpack "$f"; return 0; }
 	done
