@@ -5,7 +5,7 @@ set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 for p in gcc make pkg-config libkdumpfile-dev libdw-dev libelf-dev zstd xz-utils bc \
-         python3 jq linux-source-6.12 crash ${PO_EXTRA_DEPS:-}; do
+         python3 jq time linux-source-6.12 crash ${PO_EXTRA_DEPS:-}; do
 	have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0
