@@ -201,6 +201,7 @@ struct po_program {
 	void *interrupt_arg;
 	/* notes for info: which structural form was found */
 	char forms[2048];
+	struct po_modules *modules; /* modules.c: module kallsyms, loaded lazily */
 };
 
 /* Memory accessors (relocation-aware helpers). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "modules.h"
 
 /* Every DWARF name the model asks for ('?' = may be absent). */
 static const char *const dwarf_names[] = {
@@ -59,6 +60,9 @@ static const char *const dwarf_names[] = {
 	"var nr_node_ids?", "var nr_cpu_ids?", "enumerator PG_locked?",
 	/* top report (report_top.c) */
 	"enumerator NR_FREE_PAGES?", "var _totalram_pages?", "var vm_zone_stat?",
+	/* module symbols (modules.c) */
+	"struct module?", "struct mod_kallsyms?", "struct module_memory?",
+	"struct module_layout?", "var modules?", "enumerator MODULE_STATE_UNFORMED?",
 };
 
 struct po_error *po_program_create(struct po_program **ret)
@@ -76,6 +80,7 @@ void po_program_destroy(struct po_program *prog)
 		return;
 	po_stackdepot_destroy(prog);
 	po_memcg_destroy(prog);
+	po_modules_destroy(prog);
 	po_names_free(&prog->names);
 	if (prog->mem_ops && prog->mem_ops->destroy)
 		prog->mem_ops->destroy(prog->mem_arg);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "modules.h"
 
 #define DEPOT_STACK_ALIGN 4
 #define MAX_FRAMES_LIMIT 256
@@ -232,9 +233,12 @@ static void symbolize(struct po_program *prog, struct po_frame *f)
 		}
 	}
 	f->name = NULL;
+	f->module = NULL;
 	if (prog->symtab)
 		po_symtab_symbolize(prog->symtab, f->addr - prog->kaslr_offset,
 				    &f->name, &f->offset, &f->size);
+	if (!f->name && po_module_symbolize(prog, f->addr, f))
+		return; /* the cache has no module field; modules.c searches fast */
 	if (e)
 		*e = (struct po_symcache_entry){ f->addr, f->name, f->offset, f->size, true };
 }
