@@ -1,6 +1,7 @@
 # Stack frames in kernel modules, against the kernel's own %pS text.  The
-# fixture (tests/fixtures/module/, made by make-module-fixture) is a 6.12
-# guest that loaded po_testmod.ko, whose non-inlined function allocated 64
+# fixture (tests/fixtures/module/VER/, made by make-module-fixture; 6.12 is
+# committed, other kernels can be made by hand) is a guest that loaded
+# po_testmod.ko, whose non-inlined function allocated 64
 # order-0 and 4 order-2 pages, and read page_owner and show_stacks before
 # crashing.  Checks:
 #  - `pageowner pages`: every kernel record with a [po_testmod] frame is
@@ -11,22 +12,22 @@
 #    JSON names the module; symbol start = address - offset is the address
 #    /proc/kallsyms gave for the symbol in the guest.
 . "$(dirname "$0")/../lib.sh"
-M=$FX/module/6.12
-[ -f "$M/vmcore.d31.zstd.zst" ] && [ -f "$M/truth/page_owner.txt.zst" ] ||
-	skip "no module fixture in $M (tests/fixtures/module/make-module-fixture makes it)"
-[ -f "$FX/6.12/vmlinux.zst" ] || skip "no 6.12 vmlinux fixture (tests/fixtures/6.12/vmlinux.zst)"
+check() {
+local v=$1 M=$FX/module/$1 want have dump truth vml out pfn
+[ -f "$FX/$v/vmlinux.zst" ] || { echo "  $v: no vmlinux fixture tests/fixtures/$v/vmlinux.zst"; return 1; }
 want=$(sed -n 's/^BUILD_ID=//p' "$M/meta")
-have=$(sed -n 's/^BUILD_ID=//p' "$FX/6.12/meta" 2>/dev/null)
+have=$(sed -n 's/^BUILD_ID=//p' "$FX/$v/meta" 2>/dev/null)
 [ -z "$have" ] || [ "$want" = "$have" ] ||
-	fail "module fixture built for vmlinux $want, tests/fixtures/6.12 has $have: rerun make-module-fixture"
+	fail "$v: module fixture built for vmlinux $want, tests/fixtures/$v has $have: rerun make-module-fixture"
+echo "$v:"
 dump=$(fx_unpack "$M/vmcore.d31.zstd.zst")
 truth=$(fx_unpack "$M/truth/page_owner.txt.zst")
-vml=$(fx_vmlinux 6.12)
-out=$FXCACHE/module/6.12/pages.txt
+vml=$(fx_vmlinux "$v")
+out=$FXCACHE/module/$v/pages.txt
 
 "$PO" pages "$dump" "$vml" >"$out" 2>"$out.err" ||
-	{ rc=$?; cat "$out.err"; fail "pageowner pages exited $rc"; }
-python3 "$TOP/tests/compare_pages.py" "$truth" "$out" 99.5 || fail "pages below 99.5%"
+	{ rc=$?; cat "$out.err"; fail "$v: pageowner pages exited $rc"; }
+python3 "$TOP/tests/compare_pages.py" "$truth" "$out" 99.5 || fail "$v: pages below 99.5%"
 
 # Every record with a module frame, byte for byte; print one PFN for below.
 pfn=$(python3 - "$truth" "$out" <<'PY'
@@ -52,15 +53,15 @@ if len(mod) < 68 or bad or ours_mod != len(mod):
     sys.exit(1)
 print(hex(min(p for p in mod if 'order 0,' in t[p])))
 PY
-) || fail "module records differ from the kernel's"
+) || fail "$v: module records differ from the kernel's"
 
 # The module stacks in show_stacks, with their page counts.
 if [ -f "$M/truth/show_stacks.txt" ]; then
 	"$PO" stacks --threshold 0 "$dump" "$vml" >"$out.stacks" 2>"$out.stacks.err" ||
-		{ rc=$?; cat "$out.stacks.err"; fail "pageowner stacks exited $rc"; }
+		{ rc=$?; cat "$out.stacks.err"; fail "$v: pageowner stacks exited $rc"; }
 	python3 "$TOP/tests/e2e/stacks_compare.py" show_stacks "$M/truth/show_stacks.txt" "$out.stacks" 99 ||
-		fail "stacks below 99%"
-	python3 - "$M/truth/show_stacks.txt" "$out.stacks" <<'PY' || fail "module stacks differ"
+		fail "$v: stacks below 99%"
+	python3 - "$M/truth/show_stacks.txt" "$out.stacks" <<'PY' || fail "$v: module stacks differ"
 import sys
 def blocks(p):
     d = open(p).read()
@@ -74,12 +75,15 @@ PY
 fi
 
 # One page: its stack as the kernel printed it, and the JSON frame fields.
-"$PO" page "$pfn" "$dump" "$vml" >"$out.page" 2>&1 || { cat "$out.page"; fail "page $pfn failed"; }
-python3 - "$truth" "$out.page" "$pfn" <<'PY' || fail "page $pfn does not show the record's module frames"
+"$PO" page "$pfn" "$dump" "$vml" >"$out.page" 2>&1 || { cat "$out.page"; fail "$v: page $pfn failed"; }
+python3 - "$truth" "$out.page" "$pfn" <<'PY' || fail "$v: page $pfn does not show the record's module frames"
 import re, sys
 d = open(sys.argv[1]).read()
 pfn = int(sys.argv[3], 16)
-rec = next(r for r in d.split('\n\n') if re.search(r'^PFN %#x ' % pfn, r, re.M))
+def pfn_of(r):
+    m = re.search(r'^PFN (0x[0-9a-f]+|\d+) ', r, re.M)
+    return int(m.group(1), 0) if m else None
+rec = next(r for r in d.split('\n\n') if pfn_of(r) == pfn)
 stack = [l for l in rec.split('\n') if l.startswith(' ')]
 page = open(sys.argv[2]).read().split('\n')
 i = page.index(stack[0]) if stack[0] in page else -1
@@ -88,8 +92,8 @@ if i < 0 or page[i:i + len(stack)] != stack:
     sys.exit(1)
 print('  page %s: %s' % (sys.argv[3], next(l.strip() for l in stack if '[po_testmod]' in l)))
 PY
-"$PO" page --json "$pfn" "$dump" "$vml" >"$out.page.json" 2>&1 || { cat "$out.page.json"; fail "page --json $pfn failed"; }
-python3 - "$out.page.json" "$M/truth/po_testmod.kallsyms" <<'PY' || fail "page --json: module frames wrong"
+"$PO" page --json "$pfn" "$dump" "$vml" >"$out.page.json" 2>&1 || { cat "$out.page.json"; fail "$v: page --json $pfn failed"; }
+python3 - "$out.page.json" "$M/truth/po_testmod.kallsyms" <<'PY' || fail "$v: page --json: module frames wrong"
 import json, sys
 doc = json.load(open(sys.argv[1]))
 frames = []
@@ -117,3 +121,11 @@ for f in mod:
 print('  JSON module frames: %s' % ', '.join(f['symbol'] for f in mod))
 sys.exit(0 if ok else 1)
 PY
+}
+n=0
+for d in "$FX"/module/*/; do
+	v=$(basename "$d")
+	[ -f "$d/vmcore.d31.zstd.zst" ] && [ -f "$d/truth/page_owner.txt.zst" ] || continue
+	check "$v" && n=$((n+1))
+done
+[ $n -gt 0 ] || skip "no module fixture with its kernel's vmlinux in tests/fixtures/module/ (make-module-fixture makes it)"
