@@ -109,19 +109,22 @@ static void index_vmlinux(struct batch *b, char **paths, size_t n)
 	}
 }
 
-/* The vmlinux for a dump: --vmlinux, else by build id, else by release. */
-static const char *find_vmlinux(struct batch *b, const char *dump)
+/* The vmlinux for a dump: --vmlinux, else by build id, else by release.
+ * A dump that cannot even be opened gets its own error in *errp. */
+static const char *find_vmlinux(struct batch *b, const char *dump,
+				struct po_error **errp)
 {
 	struct po_program *prog;
 	const char *found = NULL;
 
+	*errp = NULL;
 	if (b->cli->vmlinux)
 		return b->cli->vmlinux;
-	if (po_program_create(&prog))
+	if ((*errp = po_program_create(&prog)))
 		return NULL;
 	struct po_error *err = po_program_open_dump(prog, dump);
 	if (err) {
-		po_error_destroy(err);
+		*errp = err;
 		po_program_destroy(prog);
 		return NULL;
 	}
@@ -231,7 +234,8 @@ int po_cmd_batch(struct po_cli *cli)
 	index_vmlinux(&b, vml_paths, nr_vml);
 	for (size_t i = 0; i < b.nr_dumps; i++) {
 		const char *dump = b.dumps[i];
-		const char *vml = find_vmlinux(&b, dump);
+		struct po_error *open_err;
+		const char *vml = find_vmlinux(&b, dump, &open_err);
 		FILE *o = tmpfile(), *e = tmpfile();
 		int rc;
 		if (!o || !e) {
@@ -239,7 +243,11 @@ int po_cmd_batch(struct po_cli *cli)
 				strerror(errno));
 			return 3;
 		}
-		if (!vml) {
+		if (open_err) {
+			fprintf(e, "pageowner: %s\n", open_err->message);
+			rc = po_exit_code(open_err);
+			po_error_destroy(open_err);
+		} else if (!vml) {
 			fprintf(e, "pageowner: no vmlinux found for %s (give --vmlinux or --debug-dir)\n", dump);
 			rc = 7;
 		} else {
