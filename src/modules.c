@@ -17,7 +17,10 @@
  *    the end of the text of the layout (init if the address is in init).
  *
  * Skipped symbols: SHN_UNDEF, empty names and mapping symbols ('$...',
- * '.L...', 'L0...' in 6.4+; 6.1's is_arm_mapping_symbol() '$[axtd]' or '.L').
+ * '.L...', 'L0...' from include/linux/module_symbol.h, taken as 6.4+; 6.1's
+ * is_arm_mapping_symbol(): '$[axtd]' alone or before '.', or '.L').  The
+ * kernel only looks at text regions without CONFIG_KALLSYMS_ALL; we look at
+ * every region, which gives the same answer for stack frames (text).
  * Among equal values the first symbol in table order wins.  Without a symbol
  * the kernel prints a bare 0x... address, and so do we (the caller's default).
  *
@@ -35,8 +38,8 @@
 #include "modules.h"
 
 #define MAX_MODULES 8192           /* list walk bound */
-#define MAX_MODULE_SYMS (1u << 22) /* num_symtab beyond this is garbage */
-#define MAX_STRTAB (64u << 20)     /* bytes of a module's strtab we read */
+#define MAX_MODULE_SYMS (1u << 20) /* num_symtab beyond this is garbage */
+#define MAX_STRTAB (16u << 20)     /* bytes of a module's strtab we read */
 #define KSYM_NAME_LEN 512
 #define MAX_REGIONS 16
 
