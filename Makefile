@@ -68,9 +68,21 @@ bench: deps all
 fixtures:
 	tests/fixtures/make-fixtures
 
+# The crash extension (plugins/crash/pageowner.so, against crash's defs.h).
+crash-ext: all
+	$(MAKE) -C plugins/crash
+
+# crash 9.0.2 from Debian's sid source package, cached outside the tree,
+# and the extension built against its defs.h (slow; never run by CI).
+crash9: all
+	bash scripts/build-crash9.sh
+	$(MAKE) -C plugins/crash crash9
+
 install: all
 	install -D -m 755 $(BUILD)/pageowner $(DESTDIR)$(PREFIX)/bin/pageowner
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	if [ -f man/pageowner-crash.7 ]; then install -D -m 644 man/pageowner-crash.7 $(DESTDIR)$(PREFIX)/share/man/man7/pageowner-crash.7; fi
+	if [ -f /usr/include/crash/defs.h ]; then $(MAKE) -C plugins/crash && $(MAKE) -C plugins/crash install; fi
 
-.PHONY: deps check demo bench fixtures install
+.PHONY: deps check demo bench fixtures install crash-ext crash9
