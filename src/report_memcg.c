@@ -87,6 +87,13 @@ struct ctx {
 	size_t cache_size_off, ext_size;
 	uint64_t slab_pages, slab_pages_unattributed, slab_objs_total;
 	struct { uint64_t objcg, memcg; } *oc;   /* objcg -> memcg cache */
+	/* the struct pages of the current memory section, read in bulk like
+	 * the walk does (small reads of vmemmap addresses crashed
+	 * libkdumpfile 0.5.x on a 7.3 kdump-compressed dump) */
+	uint64_t sec_nr, sec_base;
+	uint8_t *sec_buf;
+	uint8_t *sec_ok;        /* per 4 KiB chunk of sec_buf */
+	size_t sec_len;
 	/* problems */
 	uint64_t unreadable, mapping_unreadable;
 	char first_unreadable[256];
@@ -181,6 +188,46 @@ static struct po_error *group_get(struct ctx *c, size_t node, uint32_t handle,
 	return NULL;
 }
 
+/* The whole struct page of rec (fields the walk does not decode). */
+static const uint8_t *page_bytes(struct ctx *c, const struct po_record *rec)
+{
+	struct po_layout *L = &c->prog->L;
+	size_t sz = L->sizeof_page;
+	uint64_t pps = L->pages_per_section;
+
+	if (!sz || !pps)
+		return NULL;
+	uint64_t nr = rec->pfn / pps, idx = rec->pfn % pps;
+	if (!c->sec_buf || c->sec_nr != nr || c->sec_base != rec->page_addr - idx * sz) {
+		size_t len = pps * sz, nchunks = (len + 4095) / 4096;
+		if (!c->sec_buf) {
+			c->sec_buf = malloc(len);
+			c->sec_ok = malloc(nchunks);
+			if (!c->sec_buf || !c->sec_ok)
+				return NULL;
+			c->sec_len = len;
+		}
+		c->sec_nr = nr;
+		c->sec_base = rec->page_addr - idx * sz;
+		struct po_error *err = po_read(c->prog, c->sec_base, c->sec_buf, len);
+		if (!err) {
+			memset(c->sec_ok, 1, nchunks);
+		} else {
+			po_error_destroy(err);
+			for (size_t k = 0; k < nchunks; k++) {
+				size_t n = k + 1 < nchunks ? 4096 : len - k * 4096;
+				err = po_read(c->prog, c->sec_base + k * 4096, c->sec_buf + k * 4096, n);
+				c->sec_ok[k] = !err;
+				po_error_destroy(err);
+			}
+		}
+	}
+	size_t off = idx * sz;
+	if (!c->sec_ok[off / 4096] || !c->sec_ok[(off + sz - 1) / 4096])
+		return NULL;
+	return c->sec_buf + off;
+}
+
 static int classify(struct ctx *c, const struct po_record *rec,
 		    const struct po_memcg_info *mi)
 {
@@ -192,10 +239,10 @@ static int classify(struct ctx *c, const struct po_record *rec,
 		return K_KERNEL;
 	if (c->off_mapping == PO_ABSENT)
 		return K_OTHER;
-	struct po_error *err = po_read_u64(c->prog, rec->page_addr + c->off_mapping,
-					   &mapping);
-	if (err) {
-		po_error_destroy(err);
+	const uint8_t *pg = page_bytes(c, rec);
+	if (pg && c->off_mapping + 8 <= c->prog->L.sizeof_page) {
+		mapping = po_get_u64(pg + c->off_mapping);
+	} else {
 		c->mapping_unreadable++;
 		return (rec->page_flags & c->pg_swapbacked) ? K_SHMEM : K_OTHER;
 	}
@@ -297,15 +344,10 @@ static bool objcg_memcg(struct ctx *c, uint64_t objcg, uint64_t *memcg)
 static bool page_member(struct ctx *c, const struct po_record *rec,
 			const struct po_member *m, uint64_t *v)
 {
-	uint8_t unit[8] = {0};
-	if (m->size > 8 || !m->size)
+	const uint8_t *pg = page_bytes(c, rec);
+	if (m->size > 8 || !m->size || !pg || m->offset + m->size > c->prog->L.sizeof_page)
 		return false;
-	struct po_error *err = po_read(c->prog, rec->page_addr + m->offset, unit, m->size);
-	if (err) {
-		po_error_destroy(err);
-		return false;
-	}
-	*v = po_get_uint(unit, m->size);
+	*v = po_get_uint(pg + m->offset, m->size);
 	if (m->bit_size)
 		*v = (*v >> m->bit_offset) & ((1ULL << m->bit_size) - 1);
 	return true;
@@ -501,7 +543,7 @@ static int cmp_who(const void *a, const void *b)
 	const struct who *x = a, *y = b;
 	if (x->pages != y->pages)
 		return x->pages < y->pages ? 1 : -1;
-	return x->tgid - y->tgid;
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
 }
 
 static struct ctx *g_sort_ctx; /* qsort has no argument; single-threaded */
@@ -1214,6 +1256,8 @@ out:
 	free(c.g);
 	free(c.gslots);
 	free(c.oc);
+	free(c.sec_buf);
+	free(c.sec_ok);
 	po_cg_tree_free(&tree);
 	return err;
 }
