@@ -388,16 +388,16 @@ static struct po_error *add_node(struct po_program *prog, struct po_cg_tree *t,
 	nd->online = flags & L->css_online;
 	nd->dying = memcg != t->root_memcg &&
 		    (!nd->online || (L->css_dying && (flags & L->css_dying)));
-	rd64(prog, nd->cgroup, L->cgroup_kn, &nd->kn);
-	if (!kn_path(prog, L, nd->kn, &nd->path, nd->name, sizeof(nd->name))) {
+	bool kn_ok = rd64(prog, nd->cgroup, L->cgroup_kn, &nd->kn);
+	if (!kn_ok || !kn_path(prog, L, nd->kn, &nd->path, nd->name, sizeof(nd->name))) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "(unreadable memcg %#llx)", (unsigned long long)memcg);
 		free(nd->path);
 		nd->path = po_strdup(buf);
 		if (!nd->path)
 			return &po_error_nomem;
-		po_cg_warn(t, "the kernfs path of memcg %#llx could not be read",
-			   (unsigned long long)memcg);
+		po_cg_warn(t, "the kernfs path of memcg %#llx could not be read: its %s is not in the dump",
+			   (unsigned long long)memcg, kn_ok ? "kernfs node" : "struct cgroup");
 	}
 	rd64(prog, nd->kn, L->kn_id, &nd->cgroup_id);
 	nd->memcg_id = rd_int(prog, memcg, L->memcg_id_id);

@@ -81,7 +81,7 @@ if key(a) == key(b) and a['dying_found'] == b['dying_found']:
     print(f"  {sys.argv[3]}: same numbers"); sys.exit(0)
 # A dump form that lacks memory (makedumpfile excluded it) may give other
 # numbers, but then the report must say what it could not read.
-missing = [w for w in b['warnings'] if 'could not be read' in w or 'not in the dump' in w or 'Excluded' in w]
+missing = [w for w in b['warnings'] if 'could not be read' in w or 'not in the dump' in w or 'Excluded' in w or 'broken' in w]
 if not missing:
     print(f"  {sys.argv[3]}: numbers differ and the report does not say why"); sys.exit(1)
 print(f"  {sys.argv[3]}: numbers differ; the report says what is missing from this dump form:")
