@@ -197,6 +197,8 @@ struct po_memcg_info {
 	uint64_t memcg;       /* struct mem_cgroup address */
 	uint64_t objcg;       /* obj_cgroup address, if any */
 	char name[80];        /* cgroup leaf name as the kernel prints it */
+	bool name_missing;    /* the name's memory is not in the dump: name is
+				 "(unreadable)" and the line cannot match the kernel's */
 };
 struct po_error *po_page_memcg(struct po_program *prog,
 			       const struct po_record *rec,

@@ -93,6 +93,8 @@ bool po_parse_u64(const char *s, uint64_t *v)
 	return !errno && !*end;
 }
 
+struct po_program *po_cli_current;
+
 /* Tell the dump from the vmlinux by content, as crash does. */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 {
@@ -124,6 +126,7 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
+	po_cli_current = cli->prog;
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;
@@ -137,6 +140,10 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 
 void po_cli_warn_stats(const struct po_walk_stats *st)
 {
+	if (po_cli_current && po_cli_current->memcg_names_missing)
+		fprintf(stderr,
+			"pageowner: warning: the cgroup names of %llu memcgs are not in the dump (filtered pages): printed as \"(unreadable)\"\n",
+			(unsigned long long)po_cli_current->memcg_names_missing);
 	if (st->pfns_missing)
 		fprintf(stderr,
 			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",

@@ -199,6 +199,8 @@ struct po_program {
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;
+	/* memcgs whose cgroup name is not in the dump (filtered pages) */
+	uint64_t memcg_names_missing;
 	/* notes for info: which structural form was found */
 	char forms[2048];
 	struct po_modules *modules; /* modules.c: module kallsyms, loaded lazily */

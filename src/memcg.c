@@ -14,6 +14,7 @@
 struct memcg_ent {
 	uint64_t memcg;
 	bool online;
+	bool name_missing;
 	char name[80];
 };
 
@@ -133,13 +134,24 @@ static struct po_error *memcg_lookup(struct po_program *prog, uint64_t memcg,
 	err = po_read_u64(prog, memcg + m->off_css + m->off_css_flags, &flags);
 	if (!err)
 		err = po_read_u64(prog, memcg + m->off_css + m->off_css_cgroup, &cgroup);
-	char name[80];
-	if (!err)
-		err = po_cgroup_name(prog, cgroup, name, sizeof(name));
 	if (err)
 		return po_error_prefix(err, "memcg at %#llx", (unsigned long long)memcg);
+	char name[80];
+	bool missing = false;
+	err = po_cgroup_name(prog, cgroup, name, sizeof(name));
+	if (err) {
+		/* The memcg is readable but its cgroup's kernfs name is not in
+		 * the dump (filtered): say so instead of failing the page. */
+		if (err->code != PO_ERR_FAULT)
+			return po_error_prefix(err, "memcg at %#llx", (unsigned long long)memcg);
+		po_error_destroy(err);
+		snprintf(name, sizeof(name), "(unreadable)");
+		missing = true;
+		prog->memcg_names_missing++;
+	}
 	e->memcg = memcg;
 	e->online = (uint32_t)flags & m->css_online;
+	e->name_missing = missing;
 	memcpy(e->name, name, sizeof(name));
 	*ret = e;
 	return NULL;
@@ -182,6 +194,7 @@ struct po_error *po_page_memcg(struct po_program *prog,
 	info->kind = PO_MEMCG_CHARGED;
 	info->memcg = ptr;
 	info->online = e->online;
+	info->name_missing = e->name_missing;
 	memcpy(info->name, e->name, sizeof(info->name));
 	return NULL;
 }

@@ -4,8 +4,11 @@ record keyed by PFN.  Usage: compare_pages.py TRUTH OURS [MIN_RATE]
 
 Prints the rate of the kernel's records that are byte-identical in ours,
 how the others differ (changed between the kernel's read and the crash:
-different allocation timestamp; or decoded differently: same timestamp),
-and the first differences.  Exits 1 if the rate is below MIN_RATE (percent).
+different allocation timestamp; decoded differently: same timestamp; or
+data missing from the dump: pageowner printed a memcg name as
+"(unreadable)" because a filtered dump lacks the page holding it), and the
+first differences.  The rate is taken over the records whose data the dump
+holds; exits 1 if it is below MIN_RATE (percent).
 """
 import difflib
 import re
@@ -36,7 +39,7 @@ def main():
     truth, torder = records(sys.argv[1])
     ours, oorder = records(sys.argv[2])
     min_rate = float(sys.argv[3]) if len(sys.argv) > 3 else 99.5
-    same = changed = decoded = missing = 0
+    same = changed = decoded = missing = nodata = 0
     examples = []
     for pfn in torder:
         t = truth[pfn]
@@ -49,6 +52,10 @@ def main():
         if o == t:
             same += 1
             continue
+        if 'memcg (unreadable)' in o and o.replace('memcg (unreadable)', '') == \
+                re.sub(r'memcg [^\n]*', 'memcg ', t).replace('memcg ', ''):
+            nodata += 1
+            continue
         tt, ot = TS.search(t), TS.search(o)
         if tt and ot and tt.group(1) != ot.group(1):
             changed += 1
@@ -57,11 +64,12 @@ def main():
             if len(examples) < 5:
                 examples.append((pfn, t, o))
     extra = len([p for p in oorder if p not in truth])
-    n = len(torder)
+    n = len(torder) - nodata
     rate = 100.0 * same / n if n else 0.0
-    print(f"kernel records {n}, ours {len(oorder)}: identical {same} "
-          f"({rate:.3f}%), reallocated since the read {changed}, "
-          f"decoded differently {decoded}, missing {missing}, extra {extra}")
+    print(f"kernel records {len(torder)}, ours {len(oorder)}: identical {same} "
+          f"({rate:.3f}% of the {n} whose data the dump holds), reallocated since the "
+          f"read {changed}, decoded differently {decoded}, missing {missing}, "
+          f"extra {extra}, memcg name not in the dump {nodata}")
     for pfn, t, o in examples:
         print(f"--- PFN {pfn:#x}")
         for line in difflib.unified_diff(t.splitlines(), o.splitlines(),
