@@ -81,6 +81,7 @@ static const struct po_memory_ops crash_memory_ops = {
 /* ---- interrupts ---- */
 
 static volatile sig_atomic_t got_sigint, got_sigpipe;
+static FILE *out_stream; /* the report stream of the running command */
 
 static void flag_signal(int sig)
 {
@@ -96,7 +97,8 @@ static bool crash_interrupted(void *arg)
 	/* received_SIGINT() clears crash's own flag if it was set. */
 	if (received_SIGINT())
 		got_sigint = 1;
-	return got_sigint || got_sigpipe || ferror(fp);
+	return got_sigint || got_sigpipe || ferror(fp) ||
+	       (out_stream && ferror(out_stream));
 }
 
 struct sig_save {
@@ -125,14 +127,13 @@ static void restore_signals(struct sig_save *save)
 
 static void report_error(struct po_error *err)
 {
-	if (err->code == PO_ERR_INTERRUPTED) {
-		/* A closed pipe is no news; a ^C is. */
-		if (got_sigint)
-			fprintf(pc->error_fp ? pc->error_fp : stderr,
-				"pageowner: interrupted\n");
-	} else {
+	/* After ^C or a closed pipe, the error the report stopped with (an
+	 * interrupted walk, a write error) is only the consequence. */
+	if (got_sigint)
+		fprintf(pc->error_fp ? pc->error_fp : stderr,
+			"pageowner: interrupted\n");
+	else if (!got_sigpipe && err->code != PO_ERR_INTERRUPTED)
 		error(INFO, "%s\n", err->message);
-	}
 	po_error_destroy(err);
 }
 
@@ -400,21 +401,21 @@ static bool parse_args(struct args *a)
 
 /* ---- subcommands ---- */
 
-static struct po_error *run_pages(struct args *a)
+static struct po_error *run_pages(struct args *a, FILE *out)
 {
 	struct po_walk_stats st;
 	struct po_error *err = need_page_owner();
 
 	memset(&st, 0, sizeof(st));
 	if (!err)
-		err = a->freed ? po_report_freed(prog, fp, &a->opts, &st) :
-				 po_report_pages(prog, fp, &a->opts, &st);
+		err = a->freed ? po_report_freed(prog, out, &a->opts, &st) :
+				 po_report_pages(prog, out, &a->opts, &st);
 	if (!err)
 		warn_stats(&st);
 	return err;
 }
 
-static struct po_error *run_page(struct args *a)
+static struct po_error *run_page(struct args *a, FILE *out)
 {
 	struct po_error *err = need_page_owner();
 	uint64_t v, pfn;
@@ -435,10 +436,10 @@ static struct po_error *run_page(struct args *a)
 		if (err)
 			return err;
 	}
-	return po_report_page(prog, fp, pfn, &a->opts);
+	return po_report_page(prog, out, pfn, &a->opts);
 }
 
-static struct po_error *run_stacks(struct args *a)
+static struct po_error *run_stacks(struct args *a, FILE *out)
 {
 	struct po_stacks_info info;
 	struct po_error *err = need_page_owner();
@@ -446,7 +447,7 @@ static struct po_error *run_stacks(struct args *a)
 	if (err)
 		return err;
 	memset(&info, 0, sizeof(info));
-	err = po_report_stacks_ex(prog, fp, &a->opts, a->stacks_view, &info);
+	err = po_report_stacks_ex(prog, out, &a->opts, a->stacks_view, &info);
 	if (err)
 		return err;
 	if (info.source == PO_STACKS_FROM_STACK_LIST)
@@ -470,29 +471,60 @@ static struct po_error *run_stacks(struct args *a)
 	return NULL;
 }
 
-static struct po_error *run_top(struct args *a)
+static struct po_error *run_top(struct args *a, FILE *out)
 {
 	struct po_walk_stats st;
 	struct po_error *err = need_page_owner();
 
 	memset(&st, 0, sizeof(st));
 	if (!err)
-		err = po_report_top_ex(prog, fp, &a->opts, &st);
+		err = po_report_top_ex(prog, out, &a->opts, &st);
 	if (!err)
 		warn_stats(&st);
 	return err;
 }
 
-static struct po_error *run_memcg(struct args *a)
+static struct po_error *run_memcg(struct args *a, FILE *out)
 {
 	if (!po_program_page_owner_enabled(prog))
 		fprintf(note_fp(), "pageowner: page_owner was off in the dumped kernel: counting pages from struct page only; no allocation stacks or pids\n");
-	return po_report_memcg(prog, fp, &a->opts);
+	return po_report_memcg(prog, out, &a->opts);
 }
 
-static struct po_error *run_info(struct args *a)
+static struct po_error *run_info(struct args *a, FILE *out)
 {
-	return po_report_info(prog, fp, &a->opts);
+	return po_report_info(prog, out, &a->opts);
+}
+
+/*
+ * crash makes redirection files and pipes unbuffered (cmdline.c: setbuf(ofile,
+ * NULL)): the reports' many small writes would each be a system call (a
+ * JSON pages report took a minute).  They write to a buffered stream whose
+ * buffer goes to fp in 64 KiB fwrite()s.
+ */
+static ssize_t out_write(void *cookie, const char *buf, size_t size)
+{
+	FILE *dst = cookie;
+	/* After ^C (or a closed pipe) the output stops at once, even where the
+	 * library polls for interrupts only between large steps. */
+	if (got_sigint || got_sigpipe) {
+		errno = EINTR;
+		return -1;
+	}
+	if (fwrite(buf, 1, size, dst) != size)
+		return -1;
+	return (ssize_t)size;
+}
+
+static FILE *open_out(void)
+{
+	cookie_io_functions_t io = { .write = out_write };
+	FILE *out = fopencookie(fp, "w", io);
+
+	if (!out)
+		return fp;
+	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	return out;
 }
 
 static void cmd_pageowner(void)
@@ -500,23 +532,30 @@ static void cmd_pageowner(void)
 	struct sig_save save;
 	struct po_error *err;
 	struct args a;
+	FILE *out;
 
 	if (!parse_args(&a))
 		return;
 	catch_signals(&save);
+	out = out_stream = open_out();
 	err = setup();
 	if (!err) {
 		const char *n = a.sub->name;
-		if (!strcmp(n, "pages")) err = run_pages(&a);
-		else if (!strcmp(n, "page")) err = run_page(&a);
-		else if (!strcmp(n, "stacks")) err = run_stacks(&a);
-		else if (!strcmp(n, "top")) err = run_top(&a);
-		else if (!strcmp(n, "memcg")) err = run_memcg(&a);
-		else err = run_info(&a);
+		if (!strcmp(n, "pages")) err = run_pages(&a, out);
+		else if (!strcmp(n, "page")) err = run_page(&a, out);
+		else if (!strcmp(n, "stacks")) err = run_stacks(&a, out);
+		else if (!strcmp(n, "top")) err = run_top(&a, out);
+		else if (!strcmp(n, "memcg")) err = run_memcg(&a, out);
+		else err = run_info(&a, out);
 	}
+	if (out != fp)
+		fclose(out);
+	out_stream = NULL;
 	fflush(fp);
 	if (err)
 		report_error(err);
+	else if (got_sigint)
+		fprintf(note_fp(), "pageowner: interrupted\n");
 	restore_signals(&save);
 }
 
