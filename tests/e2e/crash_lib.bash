@@ -77,7 +77,9 @@ crash_run() {
 
 # Why crash could not open a dump: its first "crash: " line.
 crash_reason() {
-	grep -m1 -E '^crash: |^crash[^ ]*: ' "$1" || tail -1 "$1"
+	local r
+	r=$(grep -m1 -A1 -E '^crash[^ ]*: ' "$1" | tr -s ' \n' ' ' | sed 's/ *$//')
+	[ -n "$r" ] && echo "$r" || tail -1 "$1"
 }
 
 # Compare two files; on a difference show the first lines of it and fail.
@@ -188,7 +190,9 @@ crash_compare() {
 	done <"$CRASH_TMP/builds"
 	[ -x "$CRASH9" ] || reasons+=("crash 9 is not built ($CRASH9: scripts/build-crash9.sh)")
 	if [ $opened = 0 ]; then
-		skip "$(IFS=';'; echo "${reasons[*]}")"
+		local all
+		all=$(printf '%s; ' "${reasons[@]}")
+		skip "${all%; }"
 	fi
 	for line in "${reasons[@]}"; do note "not run: $line"; done
 	return 0
