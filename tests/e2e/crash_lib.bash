@@ -137,6 +137,8 @@ crash_compare() {
 	cmds=(
 		"pages|pages|"
 		"pages_json|pages --json|"
+		"pages_freed|pages --freed|"
+		"pages_mode|pages --mode stack_handle --nid 0|"
 		"stacks|stacks|"
 		"stacks_json|stacks --json|"
 		"stacks_t|stacks -t 64 --handles|stacks --threshold 64 --handles"
