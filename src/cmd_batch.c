@@ -72,7 +72,7 @@ static void scan(struct batch *b, const char *path, int depth, char ***vml_paths
 			free(p);
 		}
 		closedir(d);
-		qsort(names, n, sizeof(*names), cmp_str);
+		po_qsort(names, n, sizeof(*names), cmp_str);
 		for (size_t i = 0; i < n; i++) {
 			scan(b, names[i], depth + 1, vml_paths, nr_vml);
 			free(names[i]);

@@ -18,6 +18,8 @@
 void *po_xrealloc_array(void *p, size_t n, size_t size);
 char *po_strdup(const char *s);
 uint64_t po_hash64(uint64_t x);
+void po_qsort(void *base, size_t n, size_t size,
+	      int (*cmp)(const void *, const void *));
 static inline uint64_t po_get_u64(const void *p) { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
 static inline uint32_t po_get_u32(const void *p) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
 static inline uint16_t po_get_u16(const void *p) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }

@@ -258,7 +258,7 @@ static struct po_error *read_kallsyms(struct po_program *prog,
 		m->syms[m->nr_syms++] = (struct modsym){ s->st_value, s->st_name, (uint32_t)i };
 	}
 	free(syms);
-	qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_modsym);
+	po_qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_modsym);
 	ms->nr_syms += m->nr_syms;
 	return NULL;
 }

@@ -772,7 +772,7 @@ static void print_dying(struct report *r, size_t i)
 		const char *via = via_frame(st);
 		struct who w[4];
 		memcpy(w, g->who, sizeof(w));
-		qsort(w, (size_t)g->nwho, sizeof(w[0]), cmp_who);
+		po_qsort(w, (size_t)g->nwho, sizeof(w[0]), cmp_who);
 		fprintf(out, "  %llu pages in %llu records: %s pages %s by",
 			(unsigned long long)g->pages, (unsigned long long)g->records,
 			kind_text[g->kind], g->kind == K_SHMEM || g->kind == K_FILE ?
@@ -818,7 +818,7 @@ static void print_live(struct report *r, size_t i)
 	if (r->owner && s->nwho) {
 		struct who w[MAX_WHO];
 		memcpy(w, s->who, sizeof(w));
-		qsort(w, (size_t)s->nwho, sizeof(w[0]), cmp_who);
+		po_qsort(w, (size_t)s->nwho, sizeof(w[0]), cmp_who);
 		fputs("  pages allocated by:", out);
 		for (int k = 0; k < s->nwho && k < 8; k++)
 			fprintf(out, "%s %s (tgid %d) %llu", k ? "," : "", w[k].comm, w[k].tgid,
@@ -914,7 +914,7 @@ static void json_who(FILE *out, const struct who *w0, int n, uint64_t other)
 {
 	struct who w[MAX_WHO];
 	memcpy(w, w0, (size_t)n * sizeof(w[0]));
-	qsort(w, (size_t)n, sizeof(w[0]), cmp_who);
+	po_qsort(w, (size_t)n, sizeof(w[0]), cmp_who);
 	fputc('[', out);
 	for (int k = 0; k < n; k++) {
 		fprintf(out, "%s{\"pid\":%d,\"tgid\":%d,\"comm\":", k ? "," : "", w[k].pid, w[k].tgid);
@@ -1207,11 +1207,11 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 		if (nd->dying)
 			r.dying[r.ndying++] = i;
 	}
-	qsort(r.shown, r.nshown, sizeof(size_t), cmp_paths);
-	qsort(r.dying, r.ndying, sizeof(size_t), cmp_nodes_by_pages);
+	po_qsort(r.shown, r.nshown, sizeof(size_t), cmp_paths);
+	po_qsort(r.dying, r.ndying, sizeof(size_t), cmp_nodes_by_pages);
 	for (size_t k = 0; k < c.ng; k++)
 		r.groups[k] = &c.g[k];
-	qsort(r.groups, c.ng, sizeof(*r.groups), cmp_groups);
+	po_qsort(r.groups, c.ng, sizeof(*r.groups), cmp_groups);
 
 	/* Warnings: the kernel's counters against the walk, and problems. */
 	if (tree.nr_dying_descendants >= 0 && (size_t)tree.nr_dying_descendants != r.dying_found)

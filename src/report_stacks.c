@@ -307,7 +307,7 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 		if (t.v[i].pages > 0)
 			info->total_pages += (uint64_t)t.v[i].pages;
 	if (!opts->kernel_order)
-		qsort(t.v, t.len, sizeof(*t.v), by_pages);
+		po_qsort(t.v, t.len, sizeof(*t.v), by_pages);
 
 	if (opts->json) {
 		fprintf(out, "{\"source\":\"%s\",\"view\":\"%s\",\"threshold\":%lld,"

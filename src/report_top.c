@@ -391,9 +391,9 @@ struct po_error *po_report_top_ex(struct po_program *prog, FILE *out,
 	err = po_walk(prog, PO_WALK_DEBUGFS, top_cb, &c, stats);
 	if (err)
 		goto out;
-	qsort(c.stacks.v, c.stacks.len, sizeof(*c.stacks.v), by_pages);
-	qsort(c.procs.v, c.procs.len, sizeof(*c.procs.v), by_pages);
-	qsort(c.gfps.v, c.gfps.len, sizeof(*c.gfps.v), by_pages);
+	po_qsort(c.stacks.v, c.stacks.len, sizeof(*c.stacks.v), by_pages);
+	po_qsort(c.procs.v, c.procs.len, sizeof(*c.procs.v), by_pages);
+	po_qsort(c.gfps.v, c.gfps.len, sizeof(*c.gfps.v), by_pages);
 	read_totals(prog, &t);
 	ram = t.have_ram ? t.ram : 0;
 	kerr = po_kmsg_panic_reason(prog, panic, sizeof(panic), &found);

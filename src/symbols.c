@@ -176,7 +176,7 @@ struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 				      "%s: no symbol table (stripped vmlinux?)", path);
 		goto fail;
 	}
-	qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
+	po_qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
 	read_build_id(st);
 	uint64_t banner;
 	if (po_symtab_lookup(st, "linux_banner", &banner))

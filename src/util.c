@@ -47,3 +47,10 @@ unsigned po_parse_release(const char *release)
 		c = 255;
 	return (a << 16) | (b << 8) | c;
 }
+
+/* qsort() that accepts an empty (possibly NULL) array, which C does not. */
+void po_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1 && base)
+		qsort(base, n, size, cmp);
+}
