@@ -373,17 +373,24 @@ const struct po_memory_ops po_dump_memory_ops = {
 	.destroy = dump_destroy,
 };
 
-bool po_file_is_dump(const char *path)
+/* The first len bytes of a file; the number read, or -1. */
+static ssize_t read_head(const char *path, uint8_t *buf, size_t len)
 {
-	uint8_t hdr[64];
 	int fd = open(path, O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
-		return false;
-	n = pread(fd, hdr, sizeof(hdr), 0);
+		return -1;
+	n = pread(fd, buf, len, 0);
 	close(fd);
-	if (n < 20)
+	return n;
+}
+
+bool po_file_is_dump(const char *path)
+{
+	uint8_t hdr[64];
+
+	if (read_head(path, hdr, sizeof(hdr)) < 20)
 		return false;
 	if (memcmp(hdr, "KDUMP   ", 8) == 0 || memcmp(hdr, "DISKDUMP", 8) == 0 ||
 	    memcmp(hdr, "makedumpfile", 12) == 0)
@@ -395,13 +402,7 @@ bool po_file_is_dump(const char *path)
 bool po_file_is_elf_vmlinux(const char *path)
 {
 	uint8_t hdr[20];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
 
-	if (fd < 0)
-		return false;
-	n = pread(fd, hdr, sizeof(hdr), 0);
-	close(fd);
-	return n == (ssize_t)sizeof(hdr) && memcmp(hdr, ELFMAG, SELFMAG) == 0 &&
-	       po_get_u16(hdr + 16) == ET_EXEC;
+	return read_head(path, hdr, sizeof(hdr)) == (ssize_t)sizeof(hdr) &&
+	       memcmp(hdr, ELFMAG, SELFMAG) == 0 && po_get_u16(hdr + 16) == ET_EXEC;
 }
