@@ -110,7 +110,7 @@ crash_compare() {
 	local ver=$1 vml elf kaslr ref cli cr line name args n opened=0 pfns
 	local -a reasons=() cmds=()
 	[ -f "$FX/$ver/vmlinux.zst" ] || skip "no $ver fixtures (tests/fixtures/$ver)"
-	[ -n "$CRASH8" ] || [ -x "$CRASH9" ] ||
+	[ -x "$CRASH8" ] || [ -x "$CRASH9" ] ||
 		skip "crash is not installed (Debian package crash; crash 9: scripts/build-crash9.sh)"
 	vml=$(fx_vmlinux "$ver")
 	elf=$(fx_dump "$ver" churn elf) || skip "no $ver churn ELF dump"

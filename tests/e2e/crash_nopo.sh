@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/crash_lib.bash"
 
-[ -n "$CRASH8" ] || skip "crash is not installed (Debian package crash)"
+[ -x "$CRASH8" ] || skip "crash is not installed (Debian package crash)"
 dump=$(fx_dump 6.1 nopo d31.zstd) || skip "no 6.1 nopo fixture"
 vml=$(fx_vmlinux 6.1)
 kaslr=$(crash_kaslr 6.1 nopo "$dump" "$vml")
