@@ -92,8 +92,9 @@ static struct po_error *load_string_array(struct po_program *prog,
 		}
 		err = po_read_cstr(prog, p, name, sizeof(name));
 		if (err) {
+			/* keep the table's length: later entries keep their index */
 			po_error_destroy(err);
-			break;
+			snprintf(name, sizeof(name), "(unreadable)");
 		}
 		t[n] = strdup(name);
 		if (!t[n])
