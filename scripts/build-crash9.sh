@@ -31,7 +31,7 @@ fi
 mkdir -p "$CACHE"
 
 # 1. the source package
-version() { apt-cache showsrc crash 2>/dev/null | sed -n "s/^Version: \($WANT[^ ]*\)$/\1/p" | head -1; }
+version() { (apt-cache showsrc crash 2>/dev/null || true) | sed -n "s/^Version: \($WANT[^ ]*\)$/\1/p" | head -1; }
 ver=$(version)
 if [ -z "$ver" ]; then
 	[ "$(id -u)" = 0 ] || { say "need root to add a deb-src line for sid"; exit 1; }
