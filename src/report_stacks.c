@@ -20,92 +20,17 @@
 
 #include "internal.h"
 #include "json.h"
+#include "keymap.h"
 #include "reports.h"
 
 /* Bound of the list walk: the stackdepot cannot hold more records. */
 #define MAX_LIST_NODES (1u << 24)
 
+/* One stack: the map's entries are these, keyed by handle. */
 struct sent {
-	uint32_t handle;
+	uint64_t handle;
 	long long pages;     /* nr_base_pages (may be < 1 on the list) */
-	uint64_t seq;        /* list / first-seen order */
 };
-
-struct stab {
-	struct sent *v;      /* in insertion order */
-	size_t len, cap;
-	uint32_t *slots;     /* open addressing: index + 1, 0 = empty */
-	size_t nslots;
-};
-
-static void stab_free(struct stab *t)
-{
-	free(t->v);
-	free(t->slots);
-}
-
-static struct po_error *stab_grow(struct stab *t)
-{
-	size_t n = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *s = calloc(n, sizeof(*s));
-	if (!s)
-		return &po_error_nomem;
-	for (size_t i = 0; i < t->len; i++) {
-		size_t j = po_hash64(t->v[i].handle) & (n - 1);
-		while (s[j])
-			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)(i + 1);
-	}
-	free(t->slots);
-	t->slots = s;
-	t->nslots = n;
-	return NULL;
-}
-
-/* The entry of handle, created with 0 pages if new. */
-static struct po_error *stab_get(struct stab *t, uint32_t handle, struct sent **ret)
-{
-	struct po_error *err;
-	size_t j;
-
-	if ((t->len + 1) * 2 > t->nslots && (err = stab_grow(t)))
-		return err;
-	for (j = po_hash64(handle) & (t->nslots - 1); t->slots[j];
-	     j = (j + 1) & (t->nslots - 1)) {
-		if (t->v[t->slots[j] - 1].handle == handle) {
-			*ret = &t->v[t->slots[j] - 1];
-			return NULL;
-		}
-	}
-	if (t->len == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		struct sent *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
-		if (!nv)
-			return &po_error_nomem;
-		t->v = nv;
-		t->cap = nc;
-	}
-	t->v[t->len] = (struct sent){ handle, 0, t->len };
-	t->slots[j] = (uint32_t)(t->len + 1);
-	*ret = &t->v[t->len++];
-	return NULL;
-}
-
-/* Append without merging (the kernel's list may, in theory, repeat a record). */
-static struct po_error *stab_append(struct stab *t, uint32_t handle, long long pages)
-{
-	if (t->len == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		struct sent *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
-		if (!nv)
-			return &po_error_nomem;
-		t->v = nv;
-		t->cap = nc;
-	}
-	t->v[t->len] = (struct sent){ handle, pages, t->len };
-	t->len++;
-	return NULL;
-}
 
 bool po_have_stack_list(struct po_program *prog)
 {
@@ -117,45 +42,14 @@ bool po_have_stack_list(struct po_program *prog)
 	       po_offsetof(prog, "struct stack_record", "handle") != PO_ABSENT;
 }
 
-/* Visited-node set for cycle detection. */
-struct vset { uint64_t *s; size_t n, len; };
-
-static int vset_add(struct vset *v, uint64_t a)
-{
-	if ((v->len + 1) * 2 > v->n) {
-		size_t n = v->n ? v->n * 2 : 1024;
-		uint64_t *s = calloc(n, sizeof(*s));
-		if (!s)
-			return -1;
-		for (size_t i = 0; i < v->n; i++) {
-			if (!v->s[i])
-				continue;
-			size_t j = po_hash64(v->s[i]) & (n - 1);
-			while (s[j])
-				j = (j + 1) & (n - 1);
-			s[j] = v->s[i];
-		}
-		free(v->s);
-		v->s = s;
-		v->n = n;
-	}
-	size_t j = po_hash64(a) & (v->n - 1);
-	for (; v->s[j]; j = (j + 1) & (v->n - 1))
-		if (v->s[j] == a)
-			return 1;
-	v->s[j] = a;
-	v->len++;
-	return 0;
-}
-
-static struct po_error *from_stack_list(struct po_program *prog, struct stab *t,
+static struct po_error *from_stack_list(struct po_program *prog, struct po_keymap *t,
 					struct po_stacks_info *info)
 {
 	size_t off_sr = po_offsetof(prog, "struct stack", "stack_record");
 	size_t off_next = po_offsetof(prog, "struct stack", "next");
 	size_t off_count = po_offsetof(prog, "struct stack_record", "count");
 	size_t off_handle = po_offsetof(prog, "struct stack_record", "handle");
-	struct vset seen = { NULL, 0, 0 };
+	struct po_keymap seen = PO_KEYMAP_INIT(uint64_t); /* nodes, for cycles */
 	struct po_error *err;
 	uint64_t list, node;
 
@@ -168,7 +62,7 @@ static struct po_error *from_stack_list(struct po_program *prog, struct stab *t,
 	for (uint32_t n = 0; node; n++) {
 		uint64_t rec, next;
 		uint32_t count, handle;
-		int r;
+		struct sent *e;
 
 		if (po_interrupted(prog)) {
 			err = po_error_create(PO_ERR_INTERRUPTED, "interrupted");
@@ -180,16 +74,15 @@ static struct po_error *from_stack_list(struct po_program *prog, struct stab *t,
 				 "stack_list has more than %u entries; stopped", n);
 			break;
 		}
-		r = vset_add(&seen, node);
-		if (r < 0) {
-			err = &po_error_nomem;
-			break;
-		}
-		if (r > 0) {
+		if (po_keymap_find(&seen, node)) {
 			info->truncated = true;
 			snprintf(info->note, sizeof(info->note),
 				 "stack_list loops back to %#llx after %u entries; stopped",
 				 (unsigned long long)node, n);
+			break;
+		}
+		if (!po_keymap_append(&seen, node)) {
+			err = &po_error_nomem;
 			break;
 		}
 		if ((err = po_read_u64(prog, node + off_sr, &rec)) ||
@@ -218,34 +111,32 @@ static struct po_error *from_stack_list(struct po_program *prog, struct stab *t,
 			err = NULL;
 			continue;
 		}
-		err = stab_append(t, handle, (long long)(int32_t)count - 1);
-		if (err)
+		/* no merging: the kernel's list may, in theory, repeat a record */
+		if (!(e = po_keymap_append(t, handle))) {
+			err = &po_error_nomem;
 			break;
+		}
+		e->pages = (long long)(int32_t)count - 1;
 	}
-	free(seen.s);
+	po_keymap_free(&seen);
 	return err;
 }
-
-struct walk_ctx { struct stab *t; };
 
 static struct po_error *pages_cb(struct po_program *prog, const struct po_record *rec,
 				 void *arg)
 {
-	struct walk_ctx *c = arg;
-	struct sent *e;
-	struct po_error *err = stab_get(c->t, po_handle_mask(prog, rec->handle), &e);
-	if (err)
-		return err;
+	struct sent *e = po_keymap_get(arg, po_handle_mask(prog, rec->handle));
+	if (!e)
+		return &po_error_nomem;
 	e->pages += 1LL << rec->order;
 	return NULL;
 }
 
+/* Most pages first; ties in list / first-seen order (the sort is stable). */
 static int by_pages(const void *a, const void *b)
 {
 	const struct sent *x = a, *y = b;
-	if (x->pages != y->pages)
-		return x->pages > y->pages ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return (x->pages < y->pages) - (x->pages > y->pages);
 }
 
 static bool selected(const struct po_report_opts *opts, int view, const struct sent *e)
@@ -284,7 +175,7 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 				     const struct po_report_opts *opts, int view,
 				     struct po_stacks_info *info)
 {
-	struct stab t = { 0 };
+	struct po_keymap t = PO_KEYMAP_INIT(struct sent);
 	struct po_error *err;
 	bool first = true;
 
@@ -295,19 +186,20 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 		info->source = PO_STACKS_FROM_STACK_LIST;
 		err = from_stack_list(prog, &t, info);
 	} else {
-		struct walk_ctx c = { &t };
 		info->source = PO_STACKS_FROM_PAGES;
 		info->fallback = !opts->from_pages;
-		err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &c, &info->walk);
+		err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &t, &info->walk);
 	}
 	if (err)
 		goto out;
 	info->nr_stacks = t.len;
-	for (size_t i = 0; i < t.len; i++)
-		if (t.v[i].pages > 0)
-			info->total_pages += (uint64_t)t.v[i].pages;
-	if (!opts->kernel_order)
-		po_qsort(t.v, t.len, sizeof(*t.v), by_pages);
+	for (size_t i = 0; i < t.len; i++) {
+		const struct sent *e = po_keymap_at(&t, i);
+		if (e->pages > 0)
+			info->total_pages += (uint64_t)e->pages;
+	}
+	if (!opts->kernel_order && (err = po_keymap_sort(&t, by_pages)))
+		goto out;
 
 	if (opts->json) {
 		fprintf(out, "{\"source\":\"%s\",\"view\":\"%s\",\"threshold\":%lld,"
@@ -319,20 +211,20 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 		fputs(",\"stacks\":[", out);
 	}
 	for (size_t i = 0; i < t.len; i++) {
-		const struct sent *e = &t.v[i];
+		const struct sent *e = po_keymap_at(&t, i);
 		const struct po_stack *st = NULL;
 
 		if (!selected(opts, view, e))
 			continue;
 		info->nr_printed++;
 		if (view != PO_STACKS_SHOW_HANDLES || opts->json) {
-			err = lookup_stack(prog, e->handle, &st, info);
+			err = lookup_stack(prog, (uint32_t)e->handle, &st, info);
 			if (err)
 				goto out;
 		}
 		if (opts->json) {
 			fprintf(out, "%s{\"handle\":%u,\"nr_base_pages\":%lld",
-				first ? "" : ",", e->handle, e->pages);
+				first ? "" : ",", (unsigned)e->handle, e->pages);
 			if (view != PO_STACKS_SHOW_HANDLES) {
 				fputs(",\"stack\":", out);
 				if (st)
@@ -371,7 +263,7 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 		fputs("}\n", out);
 	}
 out:
-	stab_free(&t);
+	po_keymap_free(&t);
 	return err;
 }
 
