@@ -12,83 +12,29 @@
 
 #include "internal.h"
 #include "json.h"
+#include "keymap.h"
 #include "reports.h"
 
 #define MAX_MT 16
 
+/* One stack, process or gfp mask: the maps' entries are these. */
 struct agg {
-	uint64_t key;
+	uint64_t key;        /* stack handle, tgid or gfp mask */
 	uint64_t pages, records;
-	uint64_t seq;
 	char comm[17];
 };
 
-struct atab {
-	struct agg *v;
-	size_t len, cap;
-	uint32_t *slots;
-	size_t nslots;
-};
-
-static void atab_free(struct atab *t)
-{
-	free(t->v);
-	free(t->slots);
-}
-
-static struct po_error *atab_get(struct atab *t, uint64_t key, struct agg **ret)
-{
-	size_t j;
-
-	if ((t->len + 1) * 2 > t->nslots) {
-		size_t n = t->nslots ? t->nslots * 2 : 256;
-		uint32_t *s = calloc(n, sizeof(*s));
-		if (!s)
-			return &po_error_nomem;
-		for (size_t i = 0; i < t->len; i++) {
-			size_t k = po_hash64(t->v[i].key) & (n - 1);
-			while (s[k])
-				k = (k + 1) & (n - 1);
-			s[k] = (uint32_t)(i + 1);
-		}
-		free(t->slots);
-		t->slots = s;
-		t->nslots = n;
-	}
-	for (j = po_hash64(key) & (t->nslots - 1); t->slots[j];
-	     j = (j + 1) & (t->nslots - 1)) {
-		if (t->v[t->slots[j] - 1].key == key) {
-			*ret = &t->v[t->slots[j] - 1];
-			return NULL;
-		}
-	}
-	if (t->len == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		struct agg *nv = po_xrealloc_array(t->v, nc, sizeof(*nv));
-		if (!nv)
-			return &po_error_nomem;
-		t->v = nv;
-		t->cap = nc;
-	}
-	memset(&t->v[t->len], 0, sizeof(t->v[0]));
-	t->v[t->len].key = key;
-	t->v[t->len].seq = t->len;
-	t->slots[j] = (uint32_t)(t->len + 1);
-	*ret = &t->v[t->len++];
-	return NULL;
-}
-
+/* Most pages first; ties in first-seen order (the sort is stable). */
 static int by_pages(const void *a, const void *b)
 {
 	const struct agg *x = a, *y = b;
-	if (x->pages != y->pages)
-		return x->pages > y->pages ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return (x->pages < y->pages) - (x->pages > y->pages);
 }
 
 struct top_ctx {
-	struct atab stacks, procs, gfps;
+	struct po_keymap stacks, procs, gfps;
 	uint64_t mt_pages[MAX_MT + 1]; /* last slot: out of range */
+	unsigned mt_taken;             /* bit m: mt_pages[m] printed */
 };
 
 static struct po_error *top_cb(struct po_program *prog, const struct po_record *rec,
@@ -96,22 +42,21 @@ static struct po_error *top_cb(struct po_program *prog, const struct po_record *
 {
 	struct top_ctx *c = arg;
 	uint64_t n = 1ULL << rec->order;
-	struct po_error *err;
 	struct agg *a;
 	int mt;
 
-	if ((err = atab_get(&c->stacks, po_handle_mask(prog, rec->handle), &a)))
-		return err;
+	if (!(a = po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle))))
+		return &po_error_nomem;
 	a->pages += n;
 	a->records++;
-	if ((err = atab_get(&c->procs, (uint32_t)rec->tgid, &a)))
-		return err;
+	if (!(a = po_keymap_get(&c->procs, (uint32_t)rec->tgid)))
+		return &po_error_nomem;
 	if (!a->records)
 		memcpy(a->comm, rec->comm, sizeof(a->comm));
 	a->pages += n;
 	a->records++;
-	if ((err = atab_get(&c->gfps, rec->gfp_mask, &a)))
-		return err;
+	if (!(a = po_keymap_get(&c->gfps, rec->gfp_mask)))
+		return &po_error_nomem;
 	a->pages += n;
 	a->records++;
 	mt = po_gfp_migratetype(prog, rec->gfp_mask);
@@ -119,9 +64,31 @@ static struct po_error *top_cb(struct po_program *prog, const struct po_record *
 	return NULL;
 }
 
+/* Migratetypes largest first: the slot with the most pages not taken yet,
+ * now marked taken, or -1 when none is left. */
+static int take_largest_mt(struct top_ctx *c)
+{
+	int best = -1;
+	for (int m = 0; m <= MAX_MT; m++) {
+		if (c->mt_taken & (1u << m))
+			continue;
+		if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
+			best = m;
+	}
+	if (best >= 0)
+		c->mt_taken |= 1u << best;
+	return best;
+}
+
+static const char *mt_name(struct po_program *prog, int m)
+{
+	return m == MAX_MT ? "(unknown)" : po_migratetype_name(prog, m);
+}
+
 struct totals {
-	bool have_ram, have_free;
+	bool have_ram, have_free, have_used;
 	uint64_t ram, free_pages;
+	uint64_t used;          /* RAM - free (0 if free > RAM) */
 	char ram_src[64], free_src[64];
 };
 
@@ -151,6 +118,9 @@ static void read_totals(struct po_program *prog, struct totals *t)
 		t->free_pages = (int64_t)v < 0 ? 0 : v;
 		snprintf(t->free_src, sizeof(t->free_src), "vm_zone_stat[NR_FREE_PAGES]");
 	}
+	t->have_used = t->have_ram && t->have_free;
+	if (t->have_used && t->ram > t->free_pages)
+		t->used = t->ram - t->free_pages;
 }
 
 static double mib(struct po_program *prog, uint64_t pages)
@@ -211,7 +181,7 @@ static void print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
 		fputs("panic: none found in the kernel log\n\n", out);
 	}
 	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
-		const struct agg *a = &c->stacks.v[i];
+		const struct agg *a = po_keymap_at(&c->stacks, i);
 		if (i == 0)
 			fputs("greatest memory consumer: ", out);
 		else
@@ -227,32 +197,23 @@ static void print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
 	fputs("largest processes (by tgid of the allocating task):\n", out);
 	fprintf(out, "%12s %10s %6s %8s  %s\n", "pages", "MiB", "%RAM", "tgid", "comm");
 	for (size_t i = 0; i < c->procs.len && i < n; i++) {
-		const struct agg *a = &c->procs.v[i];
+		const struct agg *a = po_keymap_at(&c->procs, i);
 		fprintf(out, "%12llu %10.1f %6.1f %8d  %s\n", (unsigned long long)a->pages,
 			mib(prog, a->pages), pct(a->pages, ram), (int)(uint32_t)a->key, a->comm);
 	}
 	fputs("\nby gfp mask:\n", out);
 	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "gfp_mask");
 	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
-		const struct agg *a = &c->gfps.v[i];
+		const struct agg *a = po_keymap_at(&c->gfps, i);
 		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
 		fprintf(out, "%12llu %10.1f %6.1f  0x%llx(%s)\n", (unsigned long long)a->pages,
 			mib(prog, a->pages), pct(a->pages, ram), (unsigned long long)a->key, gfp);
 	}
 	fputs("\nby migratetype (of the gfp mask):\n", out);
 	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "migratetype");
-	for (;;) {
-		int best = -1;
-		for (int m = 0; m <= MAX_MT; m++)
-			if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
-				best = m;
-		if (best < 0)
-			break;
-		fprintf(out, "%12llu %10.1f %6.1f  %s\n", (unsigned long long)c->mt_pages[best],
-			mib(prog, c->mt_pages[best]), pct(c->mt_pages[best], ram),
-			best == MAX_MT ? "(unknown)" : po_migratetype_name(prog, best));
-		c->mt_pages[best] = 0;
-	}
+	for (int m; (m = take_largest_mt(c)) >= 0;)
+		fprintf(out, "%12llu %10.1f %6.1f  %s\n", (unsigned long long)c->mt_pages[m],
+			mib(prog, c->mt_pages[m]), pct(c->mt_pages[m], ram), mt_name(prog, m));
 
 	fputs("\nmemory (from the dump):\n", out);
 	if (t->have_ram)
@@ -266,16 +227,15 @@ static void print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
 			pct(t->free_pages, ram), t->free_src);
 	else
 		fputs("  free:                      unknown (no vm_zone_stat / NR_FREE_PAGES)\n", out);
-	uint64_t used = t->have_ram && t->have_free && t->ram > t->free_pages ?
-			t->ram - t->free_pages : 0;
-	if (t->have_ram && t->have_free)
+	uint64_t used = t->used;
+	if (t->have_used)
 		fprintf(out, "  used (RAM - free):         %12llu pages (%.1f MiB, %.1f%% of RAM)\n",
 			(unsigned long long)used, mib(prog, used), pct(used, ram));
 	fprintf(out, "  counted by page_owner:     %12llu pages (%.1f MiB, %.1f%% of RAM) in %llu allocations from %zu stacks\n",
 		(unsigned long long)ws->pages_allocated, mib(prog, ws->pages_allocated),
 		pct(ws->pages_allocated, ram), (unsigned long long)ws->pfns_allocated,
 		c->stacks.len);
-	if (t->have_ram && t->have_free) {
+	if (t->have_used) {
 		if (used >= ws->pages_allocated) {
 			uint64_t un = used - ws->pages_allocated;
 			fprintf(out, "  used but in no stack:      %12llu pages (%.1f MiB, %.1f%% of used)\n",
@@ -318,12 +278,10 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 		fprintf(out, "%llu", (unsigned long long)t->free_pages);
 	else
 		fputs("null", out);
-	uint64_t used = t->have_ram && t->have_free && t->ram > t->free_pages ?
-			t->ram - t->free_pages : 0;
-	if (t->have_ram && t->have_free)
+	if (t->have_used)
 		fprintf(out, ",\"used_pages\":%llu,\"unaccounted_pages\":%lld",
-			(unsigned long long)used,
-			(long long)used - (long long)ws->pages_allocated);
+			(unsigned long long)t->used,
+			(long long)t->used - (long long)ws->pages_allocated);
 	else
 		fputs(",\"used_pages\":null,\"unaccounted_pages\":null", out);
 	fprintf(out, ",\"page_owner_pages\":%llu,\"page_owner_allocations\":%llu,\"nr_stacks\":%zu,\"pfns_missing\":%llu}",
@@ -332,7 +290,7 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 		(unsigned long long)ws->pfns_missing);
 	fputs(",\"stacks\":[", out);
 	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
-		const struct agg *a = &c->stacks.v[i];
+		const struct agg *a = po_keymap_at(&c->stacks, i);
 		fprintf(out, "%s{\"handle\":%llu,\"pages\":%llu,\"allocations\":%llu,\"percent_ram\":%.2f,\"stack\":",
 			i ? "," : "", (unsigned long long)a->key, (unsigned long long)a->pages,
 			(unsigned long long)a->records, pct(a->pages, ram));
@@ -341,7 +299,7 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 	}
 	fputs("],\"processes\":[", out);
 	for (size_t i = 0; i < c->procs.len && i < n; i++) {
-		const struct agg *a = &c->procs.v[i];
+		const struct agg *a = po_keymap_at(&c->procs, i);
 		fprintf(out, "%s{\"tgid\":%d,\"comm\":", i ? "," : "", (int)(uint32_t)a->key);
 		po_json_str(out, a->comm);
 		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
@@ -349,7 +307,7 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 	}
 	fputs("],\"gfp_masks\":[", out);
 	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
-		const struct agg *a = &c->gfps.v[i];
+		const struct agg *a = po_keymap_at(&c->gfps, i);
 		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
 		fprintf(out, "%s{\"gfp_mask\":%llu,\"gfp\":", i ? "," : "",
 			(unsigned long long)a->key);
@@ -358,19 +316,11 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 			(unsigned long long)a->pages, pct(a->pages, ram));
 	}
 	fputs("],\"migratetypes\":[", out);
-	for (;;) {
-		int best = -1;
-		for (int m = 0; m <= MAX_MT; m++)
-			if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
-				best = m;
-		if (best < 0)
-			break;
+	for (int m; (m = take_largest_mt(c)) >= 0; first = false) {
 		fprintf(out, "%s{\"migratetype\":", first ? "" : ",");
-		po_json_str(out, best == MAX_MT ? "(unknown)" : po_migratetype_name(prog, best));
+		po_json_str(out, mt_name(prog, m));
 		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
-			(unsigned long long)c->mt_pages[best], pct(c->mt_pages[best], ram));
-		c->mt_pages[best] = 0;
-		first = false;
+			(unsigned long long)c->mt_pages[m], pct(c->mt_pages[m], ram));
 	}
 	fputs("]}\n", out);
 }
@@ -388,12 +338,16 @@ struct po_error *po_report_top_ex(struct po_program *prog, FILE *out,
 	uint64_t ram;
 
 	memset(&c, 0, sizeof(c));
+	c.stacks = c.procs = c.gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
 	err = po_walk(prog, PO_WALK_DEBUGFS, top_cb, &c, stats);
+	if (!err)
+		err = po_keymap_sort(&c.stacks, by_pages);
+	if (!err)
+		err = po_keymap_sort(&c.procs, by_pages);
+	if (!err)
+		err = po_keymap_sort(&c.gfps, by_pages);
 	if (err)
 		goto out;
-	po_qsort(c.stacks.v, c.stacks.len, sizeof(*c.stacks.v), by_pages);
-	po_qsort(c.procs.v, c.procs.len, sizeof(*c.procs.v), by_pages);
-	po_qsort(c.gfps.v, c.gfps.len, sizeof(*c.gfps.v), by_pages);
 	read_totals(prog, &t);
 	ram = t.have_ram ? t.ram : 0;
 	kerr = po_kmsg_panic_reason(prog, panic, sizeof(panic), &found);
@@ -411,9 +365,9 @@ struct po_error *po_report_top_ex(struct po_program *prog, FILE *out,
 	if (ferror(out))
 		err = po_error_create(PO_ERR_OS, "write error");
 out:
-	atab_free(&c.stacks);
-	atab_free(&c.procs);
-	atab_free(&c.gfps);
+	po_keymap_free(&c.stacks);
+	po_keymap_free(&c.procs);
+	po_keymap_free(&c.gfps);
 	return err;
 }
 
