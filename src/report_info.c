@@ -5,41 +5,12 @@
 
 #include "internal.h"
 #include "json.h"
+#include "keymap.h"
 
 struct info_ctx {
-	uint32_t *set;
-	size_t cap, len;
+	struct po_keymap stacks; /* the distinct stack handles */
 	uint64_t memcg_pages;
 };
-
-static struct po_error *set_add(struct info_ctx *c, uint32_t h)
-{
-	if ((c->len + 1) * 2 > c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 4096;
-		uint32_t *n = calloc(ncap, 4);
-		if (!n)
-			return &po_error_nomem;
-		for (size_t i = 0; i < c->cap; i++) {
-			if (!c->set[i])
-				continue;
-			size_t j = po_hash64(c->set[i]) & (ncap - 1);
-			while (n[j])
-				j = (j + 1) & (ncap - 1);
-			n[j] = c->set[i];
-		}
-		free(c->set);
-		c->set = n;
-		c->cap = ncap;
-	}
-	size_t j = po_hash64(h) & (c->cap - 1);
-	while (c->set[j] && c->set[j] != h)
-		j = (j + 1) & (c->cap - 1);
-	if (!c->set[j]) {
-		c->set[j] = h;
-		c->len++;
-	}
-	return NULL;
-}
 
 static struct po_error *info_cb(struct po_program *prog, const struct po_record *rec,
 				void *arg)
@@ -47,7 +18,9 @@ static struct po_error *info_cb(struct po_program *prog, const struct po_record 
 	struct info_ctx *c = arg;
 	if (rec->memcg_data)
 		c->memcg_pages++;
-	return rec->handle ? set_add(c, po_handle_mask(prog, rec->handle)) : NULL;
+	if (rec->handle && !po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle)))
+		return &po_error_nomem;
+	return NULL;
 }
 
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
@@ -55,13 +28,14 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 {
 	struct po_layout *L = &prog->L;
 	struct po_walk_stats st;
-	struct info_ctx c = { 0 };
+	struct info_ctx c = { .stacks = PO_KEYMAP_INIT(uint64_t) };
 	struct po_error *err = NULL;
 
 	memset(&st, 0, sizeof(st));
 	if (L->page_owner_enabled)
 		err = po_walk(prog, PO_WALK_DEBUGFS, info_cb, &c, &st);
-	free(c.set);
+	size_t nr_stacks = c.stacks.len;
+	po_keymap_free(&c.stacks);
 	if (err)
 		return err;
 	const char *bid = prog->build_id[0] ? prog->build_id : NULL;
@@ -85,7 +59,7 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.sections, (unsigned long long)st.pfns_allocated,
 			(unsigned long long)st.pages_allocated, (unsigned long long)st.pfns_buddy,
 			(unsigned long long)st.pfns_skipped, (unsigned long long)st.pfns_missing,
-			c.len);
+			nr_stacks);
 		char *forms = strdup(prog->forms), *save, *line;
 		bool first = true;
 		for (line = forms ? strtok_r(forms, "\n", &save) : NULL; line;
@@ -120,7 +94,7 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.pfns_skipped);
 		fprintf(out, "missing PFNs:       %llu (struct page or page_ext not in the dump)\n",
 			(unsigned long long)st.pfns_missing);
-		fprintf(out, "distinct stacks:    %zu\n", c.len);
+		fprintf(out, "distinct stacks:    %zu\n", nr_stacks);
 	}
 	fprintf(out, "layout found:\n");
 	char *forms = strdup(prog->forms), *save, *line;
