@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "internal.h"
+#include "keymap.h"
 
 #define MAX_NODES (1u << 20)
 #define MAX_LIST (1u << 20)
@@ -239,43 +240,16 @@ static bool kn_path(struct po_program *prog, const struct cg_layout *L,
 	return true;
 }
 
+/* The entries of po_cg_tree.index. */
+struct node_ref {
+	uint64_t memcg;
+	size_t idx;           /* in po_cg_tree.nodes */
+};
+
 size_t po_cg_tree_find(const struct po_cg_tree *t, uint64_t memcg)
 {
-	if (!t->hcap)
-		return PO_CG_NONE;
-	for (size_t h = po_hash64(memcg) & (t->hcap - 1);; h = (h + 1) & (t->hcap - 1)) {
-		size_t v = t->hash[h];
-		if (!v)
-			return PO_CG_NONE;
-		if (t->nodes[v - 1].memcg == memcg)
-			return v - 1;
-	}
-}
-
-static struct po_error *hash_insert(struct po_cg_tree *t, size_t idx)
-{
-	if ((t->n + 1) * 2 > t->hcap) {
-		size_t cap = t->hcap ? t->hcap * 2 : 256;
-		size_t *h = calloc(cap, sizeof(*h));
-		if (!h)
-			return &po_error_nomem;
-		free(t->hash);
-		t->hash = h;
-		t->hcap = cap;
-		for (size_t i = 0; i < t->n; i++) {
-			if (i == idx)
-				continue;
-			size_t s = po_hash64(t->nodes[i].memcg) & (cap - 1);
-			while (h[s])
-				s = (s + 1) & (cap - 1);
-			h[s] = i + 1;
-		}
-	}
-	size_t s = po_hash64(t->nodes[idx].memcg) & (t->hcap - 1);
-	while (t->hash[s])
-		s = (s + 1) & (t->hcap - 1);
-	t->hash[s] = idx + 1;
-	return NULL;
+	const struct node_ref *ref = po_keymap_find(&t->index, memcg);
+	return ref ? ref->idx : PO_CG_NONE;
 }
 
 static void add_objcg(struct po_program *prog, const struct cg_layout *L,
@@ -409,7 +383,11 @@ static struct po_error *add_node(struct po_program *prog, struct po_cg_tree *t,
 		read_ref(prog, L, css + L->css_refcnt, &nd->css_ref);
 	read_objcgs(prog, L, nd);
 	*ret = t->n++;
-	return hash_insert(t, *ret);
+	struct node_ref *ref = po_keymap_get(&t->index, memcg);
+	if (!ref)
+		return &po_error_nomem;
+	ref->idx = *ret;
+	return NULL;
 }
 
 static bool layout_ok(const struct cg_layout *L)
@@ -494,6 +472,7 @@ struct po_error *po_cg_tree_load(struct po_program *prog, struct po_cg_tree *t)
 	size_t idx;
 
 	memset(t, 0, sizeof(*t));
+	t->index = (struct po_keymap)PO_KEYMAP_INIT(struct node_ref);
 	layout_init(prog, &L);
 	if (!layout_ok(&L))
 		return po_error_create(PO_ERR_DEBUGINFO,
@@ -580,7 +559,7 @@ void po_cg_tree_free(struct po_cg_tree *t)
 		free(t->nodes[i].tasks);
 	}
 	free(t->nodes);
-	free(t->hash);
+	po_keymap_free(&t->index);
 	for (size_t i = 0; i < t->nr_warnings; i++)
 		free(t->warnings[i]);
 	free(t->warnings);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keymap.h"
 #include "pageowner.h"
 
 #define PO_CG_NONE ((size_t)-1)
@@ -59,7 +60,7 @@ struct po_cg_node {
 struct po_cg_tree {
 	struct po_cg_node *nodes;
 	size_t n, cap;
-	size_t *hash; size_t hcap;   /* open addressing: node index + 1 */
+	struct po_keymap index;      /* memcg address -> node index */
 	uint64_t root_memcg;
 	/* the kernel's counters (cgrp_dfl_root.cgrp) */
 	int nr_dying_descendants;    /* -1 unknown */
