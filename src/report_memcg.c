@@ -20,6 +20,7 @@
 #include "cgroup.h"
 #include "internal.h"
 #include "json.h"
+#include "keymap.h"
 #include "report_memcg.h"
 
 enum kind { K_ANON, K_SHMEM, K_FILE, K_KERNEL, K_OTHER, NR_KINDS };
@@ -48,7 +49,10 @@ struct stats {
 	uint64_t who_other;
 };
 
+/* Pages of one memcg from one stack, of one kind: the entries of
+ * ctx.groups, keyed by group_key(). */
 struct group {
+	uint64_t key;
 	size_t node;
 	uint32_t handle;
 	int kind;
@@ -64,11 +68,7 @@ struct ctx {
 	struct stats *st;
 	size_t st_cap;
 	bool debugfs;
-	/* groups by (node, handle, kind) */
-	struct group *g;
-	size_t ng, gcap;
-	uint32_t *gslots;
-	size_t nslots;
+	struct po_keymap groups; /* by (node, handle, kind) */
 	/* layouts */
 	size_t off_mapping;
 	uint64_t pg_swapbacked, pg_slab;
@@ -137,55 +137,22 @@ static void who_add(struct who *w, int *n, int max, uint64_t *other,
 	*other += pages;
 }
 
+/* node < 2^20 (cgroup.c MAX_NODES) and kind < 8: distinct triples make
+ * distinct keys. */
 static uint64_t group_key(size_t node, uint32_t handle, int kind)
 {
-	return po_hash64(((uint64_t)node << 36) ^ ((uint64_t)kind << 32) ^ handle);
+	return ((uint64_t)node << 36) | ((uint64_t)kind << 32) | handle;
 }
 
-static struct po_error *group_get(struct ctx *c, size_t node, uint32_t handle,
-				  int kind, struct group **ret)
+static struct group *group_get(struct ctx *c, size_t node, uint32_t handle, int kind)
 {
-	size_t j;
-
-	if ((c->ng + 1) * 2 > c->nslots) {
-		size_t n = c->nslots ? c->nslots * 2 : 1024;
-		uint32_t *s = calloc(n, sizeof(*s));
-		if (!s)
-			return &po_error_nomem;
-		for (size_t i = 0; i < c->ng; i++) {
-			size_t k = group_key(c->g[i].node, c->g[i].handle, c->g[i].kind) & (n - 1);
-			while (s[k])
-				k = (k + 1) & (n - 1);
-			s[k] = (uint32_t)(i + 1);
-		}
-		free(c->gslots);
-		c->gslots = s;
-		c->nslots = n;
+	struct group *g = po_keymap_get(&c->groups, group_key(node, handle, kind));
+	if (g) {
+		g->node = node;
+		g->handle = handle;
+		g->kind = kind;
 	}
-	for (j = group_key(node, handle, kind) & (c->nslots - 1); c->gslots[j];
-	     j = (j + 1) & (c->nslots - 1)) {
-		struct group *g = &c->g[c->gslots[j] - 1];
-		if (g->node == node && g->handle == handle && g->kind == kind) {
-			*ret = g;
-			return NULL;
-		}
-	}
-	if (c->ng == c->gcap) {
-		size_t cap = c->gcap ? c->gcap * 2 : 256;
-		struct group *g = po_xrealloc_array(c->g, cap, sizeof(*g));
-		if (!g)
-			return &po_error_nomem;
-		c->g = g;
-		c->gcap = cap;
-	}
-	struct group *g = &c->g[c->ng];
-	memset(g, 0, sizeof(*g));
-	g->node = node;
-	g->handle = handle;
-	g->kind = kind;
-	c->gslots[j] = (uint32_t)(++c->ng);
-	*ret = g;
-	return NULL;
+	return g;
 }
 
 /* The whole struct page of rec (fields the walk does not decode). */
@@ -271,10 +238,9 @@ static struct po_error *charge(struct ctx *c, size_t node, int kind, bool via_ob
 		return NULL;
 	s->records++;
 	who_add(s->who, &s->nwho, MAX_WHO, &s->who_other, rec, pages);
-	struct group *g;
-	err = group_get(c, node, po_handle_mask(c->prog, rec->handle), kind, &g);
-	if (err)
-		return err;
+	struct group *g = group_get(c, node, po_handle_mask(c->prog, rec->handle), kind);
+	if (!g)
+		return &po_error_nomem;
 	g->pages += pages;
 	g->records++;
 	who_add(g->who, &g->nwho, 4, &g->who_other, rec, pages);
@@ -564,8 +530,7 @@ static int cmp_nodes_by_pages(const void *a, const void *b)
 
 static int cmp_groups(const void *a, const void *b)
 {
-	const struct group *x = *(const struct group *const *)a,
-			   *y = *(const struct group *const *)b;
+	const struct group *x = a, *y = b;
 	if (x->pages != y->pages)
 		return x->pages < y->pages ? 1 : -1;
 	return x->handle < y->handle ? -1 : x->handle > y->handle;
@@ -588,7 +553,6 @@ struct report {
 	size_t *shown; size_t nshown;     /* table rows, by path */
 	size_t *dying; size_t ndying;     /* dying rows, largest first */
 	size_t dying_found;     /* in the whole tree */
-	struct group **groups;  /* sorted */
 	char **warnings; size_t nwarn;
 	uint64_t page_size;
 	struct po_walk_stats ws;
@@ -753,8 +717,8 @@ static void print_dying(struct report *r, size_t i)
 	}
 	unsigned shown = 0;
 	uint64_t rest_pages = 0, rest_groups = 0;
-	for (size_t k = 0; k < r->c->ng; k++) {
-		const struct group *g = r->groups[k];
+	for (size_t k = 0; k < r->c->groups.len; k++) {
+		const struct group *g = po_keymap_at(&r->c->groups, k);
 		if (g->node != i)
 			continue;
 		if (shown >= 10) {
@@ -1024,8 +988,8 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 	}
 	fputc('[', out);
 	first = true;
-	for (size_t k = 0; k < r->c->ng; k++) {
-		const struct group *g = r->groups[k];
+	for (size_t k = 0; k < r->c->groups.len; k++) {
+		const struct group *g = po_keymap_at(&r->c->groups, k);
 		if (g->node != i)
 			continue;
 		const struct po_stack *st = NULL;
@@ -1144,6 +1108,7 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 	int64_t e;
 
 	memset(&c, 0, sizeof(c));
+	c.groups = (struct po_keymap)PO_KEYMAP_INIT(struct group);
 	memset(&r, 0, sizeof(r));
 	err = po_cg_tree_load(prog, &tree);
 	if (err) {
@@ -1190,8 +1155,7 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 	g_sort_ctx = &c;
 	r.shown = calloc(tree.n ? tree.n : 1, sizeof(size_t));
 	r.dying = calloc(tree.n ? tree.n : 1, sizeof(size_t));
-	r.groups = calloc(c.ng ? c.ng : 1, sizeof(*r.groups));
-	if (!r.shown || !r.dying || !r.groups) {
+	if (!r.shown || !r.dying) {
 		err = &po_error_nomem;
 		goto out;
 	}
@@ -1209,9 +1173,8 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 	}
 	po_qsort(r.shown, r.nshown, sizeof(size_t), cmp_paths);
 	po_qsort(r.dying, r.ndying, sizeof(size_t), cmp_nodes_by_pages);
-	for (size_t k = 0; k < c.ng; k++)
-		r.groups[k] = &c.g[k];
-	po_qsort(r.groups, c.ng, sizeof(*r.groups), cmp_groups);
+	if ((err = po_keymap_sort(&c.groups, cmp_groups)))
+		goto out;
 
 	/* Warnings: the kernel's counters against the walk, and problems. */
 	if (tree.nr_dying_descendants >= 0 && (size_t)tree.nr_dying_descendants != r.dying_found)
@@ -1251,10 +1214,8 @@ out:
 	free(r.warnings);
 	free(r.shown);
 	free(r.dying);
-	free(r.groups);
 	free(c.st);
-	free(c.g);
-	free(c.gslots);
+	po_keymap_free(&c.groups);
 	free(c.oc);
 	free(c.sec_buf);
 	free(c.sec_ok);
