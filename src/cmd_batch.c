@@ -267,7 +267,7 @@ int po_cmd_batch(struct po_cli *cli)
 			fputs("{\"dump\":", cli->out);
 			po_json_str(cli->out, dump);
 			fputs(",\"vmlinux\":", cli->out);
-			if (vml) po_json_str(cli->out, vml); else fputs("null", cli->out);
+			po_json_str_or_null(cli->out, vml);
 			fprintf(cli->out, ",\"status\":\"%s\",\"exit_code\":%d,\"messages\":",
 				rc == 0 ? "ok" : "error", rc);
 			po_json_str(cli->out, msg ? msg : "");

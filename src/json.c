@@ -49,3 +49,27 @@ void po_json_stack(FILE *out, const struct po_stack *st)
 	}
 	fputc(']', out);
 }
+
+void po_json_str_or_null(FILE *out, const char *s)
+{
+	if (s)
+		po_json_str(out, s);
+	else
+		fputs("null", out);
+}
+
+void po_json_stack_or_null(FILE *out, const struct po_stack *st)
+{
+	if (st)
+		po_json_stack(out, st);
+	else
+		fputs("null", out);
+}
+
+void po_json_count_or_null(FILE *out, long long v)
+{
+	if (v >= 0)
+		fprintf(out, "%lld", v);
+	else
+		fputs("null", out);
+}

@@ -43,7 +43,7 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 		fputs("{\"release\":", out);
 		po_json_str(out, prog->release);
 		fputs(",\"build_id\":", out);
-		if (bid) po_json_str(out, bid); else fputs("null", out);
+		po_json_str_or_null(out, bid);
 		fprintf(out, ",\"kaslr_offset\":%llu,\"dump_format\":",
 			(unsigned long long)prog->kaslr_offset);
 		po_json_str(out, po_program_dump_format(prog));

@@ -904,10 +904,8 @@ static void json_objcg(struct report *r, size_t owner, const struct po_cg_objcg 
 	fputs(",\"memcg\":", out);
 	po_json_str(out, path_of_memcg(r, o->memcg));
 	fputs(",\"refcount\":", out);
-	if (o->refcnt >= 0)
-		fprintf(out, "%lld}", o->refcnt);
-	else
-		fputs("null}", out);
+	po_json_count_or_null(out, o->refcnt);
+	fputc('}', out);
 	*first = false;
 }
 
@@ -926,10 +924,7 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 		(unsigned long long)nd->cgroup_id, nd->memcg_id, (unsigned long long)nd->memcg,
 		state_name(nd), nd->online ? "true" : "false", nd->dying ? "true" : "false",
 		nd->css_flags, nd->in_tree ? "true" : "false");
-	if (nd->parent != PO_CG_NONE)
-		po_json_str(out, r->t->nodes[nd->parent].path);
-	else
-		fputs("null", out);
+	po_json_str_or_null(out, nd->parent != PO_CG_NONE ? r->t->nodes[nd->parent].path : NULL);
 	fprintf(out, ",\"pages\":{\"total\":%llu,\"direct\":%llu,\"objcg\":%llu",
 		(unsigned long long)s->pages, (unsigned long long)s->direct,
 		(unsigned long long)s->objcg);
@@ -944,15 +939,9 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 	fputs(",\"refs\":{\"css\":", out);
 	json_ref(out, &nd->css_ref);
 	fputs(",\"id\":", out);
-	if (nd->id_ref >= 0)
-		fprintf(out, "%lld", nd->id_ref);
-	else
-		fputs("null", out);
+	po_json_count_or_null(out, nd->id_ref);
 	fputs(",\"online_cnt\":", out);
-	if (nd->online_cnt >= 0)
-		fprintf(out, "%d", nd->online_cnt);
-	else
-		fputs("null", out);
+	po_json_count_or_null(out, nd->online_cnt);
 	fputs(",\"objcgs_pointing_here\":[", out);
 	bool first = true;
 	for_objcgs_pointing(r, i, json_objcg, &first);
@@ -1002,17 +991,11 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 		fprintf(out, "%s{\"handle\":%u,\"kind\":\"%s\",\"pages\":%llu,\"records\":%llu,\"via\":",
 			first ? "" : ",", g->handle, kind_names[g->kind],
 			(unsigned long long)g->pages, (unsigned long long)g->records);
-		if (via)
-			po_json_str(out, via);
-		else
-			fputs("null", out);
+		po_json_str_or_null(out, via);
 		fputs(",\"processes\":", out);
 		json_who(out, g->who, g->nwho, g->who_other);
 		fputs(",\"stack\":", out);
-		if (st)
-			po_json_stack(out, st);
-		else
-			fputs("null", out);
+		po_json_stack_or_null(out, st);
 		fputc('}', out);
 		first = false;
 	}
@@ -1034,26 +1017,14 @@ static void print_json(struct report *r)
 		(unsigned long long)r->page_size);
 	fprintf(out, ",\"objcg_reparenting\":%s", t->objcg_everywhere ? "true" : "false");
 	fputs(",\"filter\":", out);
-	if (r->filter != PO_CG_NONE)
-		po_json_str(out, t->nodes[r->filter].path);
-	else
-		fputs("null", out);
+	po_json_str_or_null(out, r->filter != PO_CG_NONE ? t->nodes[r->filter].path : NULL);
 	fprintf(out, ",\"dying_only\":%s", r->opts->dying_only ? "true" : "false");
 	fputs(",\"kernel_counters\":{\"nr_dying_descendants\":", out);
-	if (t->nr_dying_descendants >= 0)
-		fprintf(out, "%d", t->nr_dying_descendants);
-	else
-		fputs("null", out);
+	po_json_count_or_null(out, t->nr_dying_descendants);
 	fputs(",\"nr_descendants\":", out);
-	if (t->nr_descendants >= 0)
-		fprintf(out, "%d", t->nr_descendants);
-	else
-		fputs("null", out);
+	po_json_count_or_null(out, t->nr_descendants);
 	fputs(",\"nr_dying_subsys_memory\":", out);
-	if (t->nr_dying_subsys_memory >= 0)
-		fprintf(out, "%d", t->nr_dying_subsys_memory);
-	else
-		fputs("null", out);
+	po_json_count_or_null(out, t->nr_dying_subsys_memory);
 	fprintf(out, "},\"memcgs_found\":%zu,\"dying_found\":%zu", t->n, r->dying_found);
 	fprintf(out, ",\"slab\":{\"pages\":%llu,\"objects\":%llu,\"pages_unattributed\":%llu}",
 		(unsigned long long)c->slab_pages, (unsigned long long)c->slab_objs_total,

@@ -227,10 +227,7 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 				first ? "" : ",", (unsigned)e->handle, e->pages);
 			if (view != PO_STACKS_SHOW_HANDLES) {
 				fputs(",\"stack\":", out);
-				if (st)
-					po_json_stack(out, st);
-				else
-					fputs("null", out);
+				po_json_stack_or_null(out, st);
 			}
 			fputc('}', out);
 			first = false;

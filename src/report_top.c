@@ -259,10 +259,7 @@ static void print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 	fputs("{\"release\":", out);
 	po_json_str(out, po_program_release(prog));
 	fprintf(out, ",\"page_size\":%llu,\"panic\":", (unsigned long long)prog->L.page_size);
-	if (panic)
-		po_json_str(out, panic);
-	else
-		fputs("null", out);
+	po_json_str_or_null(out, panic);
 	fprintf(out, ",\"oom_panic\":%s", panic && is_oom_reason(panic) ? "true" : "false");
 	if (kmsg_err) {
 		fputs(",\"kmsg_error\":", out);
