@@ -215,6 +215,7 @@ static const char *const priority_cus[] = {
 	"mm/page_isolation.c", "kernel/kallsyms.c", "init/version.c",
 	"arch/x86/mm/numa.c", "kernel/printk/printk.c",
 	"kernel/printk/printk_ringbuffer.c", "mm/hugetlb.c", "mm/vmstat.c",
+	"lib/vsprintf.c",
 };
 
 static bool ends_with(const char *s, const char *suffix)

@@ -80,6 +80,9 @@ bool po_symtab_lookup(struct po_symtab *st, const char *name, uint64_t *addr);
 bool po_symtab_symbolize(struct po_symtab *st, uint64_t addr, const char **name,
 			 uint64_t *offset, uint64_t *size);
 const char *po_symtab_build_id(struct po_symtab *st);
+/* Whether .rodata of the file holds the string s (with its NUL):
+ * 1 yes, 0 no, -1 no .rodata contents (a separate debug file). */
+int po_symtab_has_string(struct po_symtab *st, const char *s);
 /* linux_banner text from the file, NULL if unknown */
 const char *po_symtab_banner(struct po_symtab *st);
 
@@ -160,13 +163,16 @@ struct po_layout {
 	bool mr_never;
 	int mr_never_value;
 	/* output format (per kernel version, see kernel-formats.md 3) */
-	int fmt_line1;  /* 0: order,mask  1: +pid,ts,free_ts  2: +tgid,comm,ts,free_ts  3: +tgid,comm,ts */
-	int fmt_line2;  /* 0: PFN %lu ... Flags %#lx(%pGp old)  1: PFN %lu .. %pGp  2: PFN 0x%lx */
-	bool pgp_fields;  /* %pGp prints 0x..( and fields (5.14+) */
+	/* line 1 after "mask %#x(%pGg)": ", pid %d" (5.11+), ", tgid %d (%s)"
+	 * (5.18+), ", ts %llu ns" (with pid), ", free_ts %llu ns" (5.13-6.6) */
+	bool l1_pid, l1_tgid, l1_free_ts;
+	int fmt_line2;  /* 0: PFN %lu ... Flags %#lx(%pGp)  1: PFN %lu .. %pGp (5.16+)  2: PFN 0x%lx (6.5+) */
+	bool pgp_fields;  /* %pGp prints the page->flags fields (5.14+) */
+	bool pgp_hex;     /* ... inside 0x<flags>( ) (5.16+) */
 	bool memcg_line;  /* 5.18+ */
-	int dump_fmt;     /* __dump_page_owner: 0 5.x, 1 free_ts+free stack, 2 6.7+ free pid, 3 7.3 */
+	int dump_fmt;     /* __dump_page_owner: 1 free_ts + free stack, 2 6.8+ free pid, 3 7.3 */
 	/* page flag fields for %pGp */
-	struct { const char *name; int width, shift; bool hex; } pff[5];
+	struct { char name[16]; int width, shift; bool hex; } pff[5];
 	uint64_t pageflags_mask;
 	int nr_pageflags;
 	/* vmemmap */

@@ -32,6 +32,8 @@ static const char *const dwarf_names[] = {
 	"var node_data?", "var __per_cpu_offset?", "var gfpflag_names?",
 	"var pageflag_names?", "var migratetype_names?", "var migrate_reason_names?",
 	"var hstates?", "var transparent_hugepage_flags?",
+	"struct page_flags_fields?", "var pff?", "struct printf_spec?",
+	"var default_flag_spec?", "struct folio?",
 	"struct page_owner_filter_state?", "struct stack_print_ctx?",
 	/* stackdepot */
 	"union handle_parts?", "struct stack_record?", "var stack_pools?",
@@ -631,10 +633,76 @@ static struct po_error *init_pfn_range(struct po_program *prog)
 	return NULL;
 }
 
+/* 5.14+: lib/vsprintf.c's pff[] is what %pGp prints after the flag names:
+ * each field's name, width, shift and number format, as the kernel computed
+ * them.  Read it from the dump; false if it is not there or not readable. */
+static bool read_pff(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	Dwarf_Die t, var, at;
+	Dwarf_Attribute a;
+	struct po_member mw, ms, mn, mspec;
+	uint64_t addr, flag_spec = 0;
+	uint8_t buf[64];
+	long n;
+	size_t sz;
+
+	if (!type_die(prog, "struct page_flags_fields", &t) ||
+	    !po_dwarf_member(&t, "width", &mw) || !po_dwarf_member(&t, "shift", &ms) ||
+	    !po_dwarf_member(&t, "name", &mn) || !po_dwarf_member(&t, "spec", &mspec) ||
+	    mw.size != 4 || ms.size != 4 || mn.size != 8 || mspec.size != 8)
+		return false;
+	sz = po_dwarf_sizeof(&t);
+	if (!po_dwarf_variable(prog->dw, "pff", &var) ||
+	    !dwarf_attr(&var, DW_AT_type, &a) || !dwarf_formref_die(&a, &at) ||
+	    (n = po_dwarf_array_len(&at)) <= 0 || n > 5 || sz == 0 || sz > sizeof(buf) ||
+	    !po_symbol_addr(prog, "pff", &addr))
+		return false;
+	po_symbol_addr(prog, "default_flag_spec", &flag_spec);
+	struct { char name[16]; int width, shift; bool hex; } f[5];
+	memset(f, 0, sizeof(f));
+	int used = 0;
+	for (long i = 0; i < n; i++) {
+		struct po_error *err = po_read(prog, addr + (uint64_t)i * sz, buf, sz);
+		if (err) {
+			po_error_destroy(err);
+			return false;
+		}
+		int width = (int)po_get_u32(buf + mw.offset);
+		int shift = (int)po_get_u32(buf + ms.offset);
+		uint64_t spec = po_get_u64(buf + mspec.offset);
+		if (width < 0 || width > 32 || shift < 0 || shift + width > 64)
+			return false;
+		err = po_read_cstr(prog, po_get_u64(buf + mn.offset), f[i].name,
+				   sizeof(f[i].name));
+		if (err) {
+			po_error_destroy(err);
+			return false;
+		}
+		f[i].width = width;
+		f[i].shift = shift;
+		f[i].hex = flag_spec ? spec == flag_spec :
+			   strcmp(f[i].name, "lastcpupid") == 0 || strcmp(f[i].name, "kasantag") == 0;
+		used += width;
+	}
+	if (used > 64)
+		return false;
+	memset(L->pff, 0, sizeof(L->pff));
+	memcpy(L->pff, f, sizeof(f));
+	return true;
+}
+
 /* Fields of page->flags that %pGp prints (include/linux/page-flags-layout.h). */
 static void init_page_flag_fields(struct po_program *prog)
 {
 	struct po_layout *L = &prog->L;
+	if (read_pff(prog)) {
+		po_note_form(prog, "page->flags fields: from the kernel's pff[]: %s %d, %s %d, %s %d, %s %d, %s %d bits",
+			     L->pff[0].name, L->pff[0].width, L->pff[1].name, L->pff[1].width,
+			     L->pff[2].name, L->pff[2].width, L->pff[3].name, L->pff[3].width,
+			     L->pff[4].name, L->pff[4].width);
+		return;
+	}
 	Dwarf_Die var, page;
 	struct po_member m;
 	int64_t zones = 0;
@@ -676,7 +744,7 @@ static void init_page_flag_fields(struct po_program *prog)
 	int widths[5] = { sections_w, nodes_w, zones_w, cpupid_w, 0 };
 	for (int i = 0; i < 5; i++) {
 		pgoff -= widths[i];
-		L->pff[i].name = names[i];
+		snprintf(L->pff[i].name, sizeof(L->pff[i].name), "%s", names[i]);
 		L->pff[i].width = widths[i];
 		L->pff[i].shift = pgoff;
 		L->pff[i].hex = i >= 3;
@@ -685,29 +753,67 @@ static void init_page_flag_fields(struct po_program *prog)
 		     sections_w, nodes_w, zones_w, cpupid_w);
 }
 
+/* Which of the strings is in the vmlinux's .rodata: its index, -1 when none
+ * is (or the file has no .rodata contents). */
+static int rodata_which(struct po_program *prog, const char *const *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (po_symtab_has_string(prog->symtab, s[i]) == 1)
+			return i;
+	return -1;
+}
+
 static void init_formats(struct po_program *prog)
 {
 	struct po_layout *L = &prog->L;
 	unsigned k = L->kver;
 	int64_t e;
+	int w;
 
-	/* Line 1: which fields exist in struct page_owner tells the era; the
-	 * removal of free_ts from the text (6.7) has no structural trace. */
-	if (L->po_pid == PO_ABSENT)
-		L->fmt_line1 = 0;
-	else if (L->po_tgid == PO_ABSENT)
-		L->fmt_line1 = 1;
-	else if (L->po_free_pid == PO_ABSENT || (k && k < PO_KVER(6, 7)))
-		L->fmt_line1 = 2;
-	else
-		L->fmt_line1 = 3;
+	/* print_page_owner's own format strings, where the vmlinux has its
+	 * .rodata, decide the text exactly (distribution backports included);
+	 * else struct page_owner's members and, for changes with no structural
+	 * trace, the release. */
+	static const char *const line1[] = {
+		"Page allocated via order %u, mask %#x(%pGg), pid %d, tgid %d (%s), ts %llu ns\n",
+		"Page allocated via order %u, mask %#x(%pGg), pid %d, tgid %d (%s), ts %llu ns, free_ts %llu ns\n",
+		"Page allocated via order %u, mask %#x(%pGg), pid %d, ts %llu ns, free_ts %llu ns\n",
+		"Page allocated via order %u, mask %#x(%pGg), pid %d, ts %llu ns\n",
+		"Page allocated via order %u, mask %#x(%pGg)\n",
+	};
+	static const char *const line2[] = {
+		"PFN %lu type %s Block %lu type %s Flags %#lx(%pGp)\n",
+		"PFN %lu type %s Block %lu type %s Flags %pGp\n",
+		"PFN 0x%lx type %s Block %lu type %s Flags %pGp\n",
+	};
+	L->l1_pid = L->po_pid != PO_ABSENT;
+	L->l1_tgid = L->po_tgid != PO_ABSENT;
+	/* free_ts: 5.13 to 6.6 (6.8 added free_pid after 6.7 dropped it) */
+	L->l1_free_ts = L->po_free_ts_nsec != PO_ABSENT && L->po_free_pid == PO_ABSENT &&
+			(!k || k < PO_KVER(6, 7));
+	w = rodata_which(prog, line1, (int)PO_ARRAY_SIZE(line1));
+	const char *l1_how = "struct page_owner and release";
+	if (w >= 0) {
+		L->l1_pid = w <= 3;
+		L->l1_tgid = w <= 1;
+		L->l1_free_ts = w == 1 || w == 2;
+		l1_how = "vmlinux .rodata";
+	}
 	if (k && k < PO_KVER(5, 16))
 		L->fmt_line2 = 0;
 	else if (k && k < PO_KVER(6, 5))
 		L->fmt_line2 = 1;
 	else
 		L->fmt_line2 = 2;
-	L->pgp_fields = !k || k >= PO_KVER(5, 14);
+	w = rodata_which(prog, line2, (int)PO_ARRAY_SIZE(line2));
+	if (w >= 0)
+		L->fmt_line2 = w;
+	/* %pGp: the page->flags fields from 5.14 (lib/vsprintf.c's struct
+	 * page_flags_fields), the 0x...( ) around it from 5.16, the release
+	 * that also moved line 2 to "Flags %pGp" */
+	L->pgp_fields = type_die(prog, "struct page_flags_fields", &(Dwarf_Die){0}) ||
+			(!prog->dw && (!k || k >= PO_KVER(5, 14)));
+	L->pgp_hex = L->pgp_fields && L->fmt_line2 >= 1;
 	L->memcg_line = L->off_memcg_data != PO_ABSENT && L->po_tgid != PO_ABSENT;
 	if (type_die(prog, "struct page_owner_filter_state", &(Dwarf_Die){0}))
 		L->dump_fmt = 3;
@@ -715,11 +821,18 @@ static void init_formats(struct po_program *prog)
 		L->dump_fmt = 2;
 	else
 		L->dump_fmt = 1;
+	po_note_form(prog, "page_owner text (%s): line 1 with%s%s%s, PFN %s, Flags %s, %s",
+		     l1_how,
+		     L->l1_pid ? " pid, ts" : "out pid",
+		     L->l1_tgid ? ", tgid, comm" : "",
+		     L->l1_free_ts ? ", free_ts" : "",
+		     L->fmt_line2 == 2 ? "hex" : "decimal",
+		     L->fmt_line2 == 0 ? "%#lx(%pGp)" : "%pGp",
+		     L->memcg_line ? "memcg line" : "no memcg line");
+	po_note_form(prog, "%%pGp: %s", !L->pgp_fields ? "flag names" :
+		     L->pgp_hex ? "0x..(names|fields) (5.16+)" : "names|fields (5.14, 5.15)");
 	L->mr_never = enumerator(prog, "MR_NEVER", &e);
 	L->mr_never_value = (int)e;
-	po_note_form(prog, "page_owner text: line 1 form %d, PFN %s, %s",
-		     L->fmt_line1, L->fmt_line2 == 2 ? "hex" : "decimal",
-		     L->memcg_line ? "memcg line" : "no memcg line");
 	po_note_form(prog, "never migrated: %s",
 		     L->mr_never ? "MR_NEVER enumerator (7.x form)" : "-1");
 	po_note_form(prog, "page_owner print modes and node filter: %s",

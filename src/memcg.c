@@ -22,6 +22,7 @@ struct po_memcg {
 	bool enabled;
 	uint64_t flag_slab, flag_kmem, flags_mask;
 	bool objcg_everywhere;     /* 7.x: every folio points at an objcg */
+	bool tail_no_memcg;        /* struct folio has _nr_pages (6.15+) */
 	size_t off_css, off_css_flags, off_css_cgroup, off_objcg_memcg;
 	size_t off_cgroup_kn, off_kn_name, off_kn_parent;
 	uint64_t css_online;
@@ -70,7 +71,12 @@ struct po_error *po_memcg_init(struct po_program *prog)
 		m->flags_mask = 7;
 	m->css_online = po_dwarf_enumerator(prog->dw, "CSS_ONLINE", &e) ? (uint64_t)e : 2;
 	m->objcg_everywhere = po_offsetof(prog, "struct mem_cgroup_per_node", "objcg") != PO_ABSENT;
+	m->tail_no_memcg = m->objcg_everywhere ||
+			   po_offsetof(prog, "struct folio", "_nr_pages") != PO_ABSENT;
 	m->enabled = true;
+	po_note_form(prog, "memcg line of tail pages: %s",
+		     m->tail_no_memcg ? "none (folio._nr_pages overlays memcg_data, 6.15+)" :
+		     "from the tail page's own memcg_data");
 	po_note_form(prog, "memcg_data: %s; kernfs parent member '%s'",
 		     m->objcg_everywhere ?
 		     "obj_cgroup for every charged folio (7.x form, mem_cgroup_per_node.objcg)" :
@@ -169,13 +175,14 @@ struct po_error *po_page_memcg(struct po_program *prog,
 	memset(info, 0, sizeof(*info));
 	if (!m || !m->enabled || !data)
 		return NULL;
+	/* 6.15+: no memcg line for tail pages (the first tail page's
+	 * memcg_data is folio->_nr_pages) */
+	if (m->tail_no_memcg && (rec->compound_head & 1))
+		return NULL;
 	if (data & m->flag_slab) {
 		info->kind = PO_MEMCG_SLAB;
 		return NULL;
 	}
-	/* 7.x: no memcg line for tail pages */
-	if (m->objcg_everywhere && (rec->compound_head & 1))
-		return NULL;
 	ptr = data & ~m->flags_mask;
 	info->via_objcg = data & m->flag_kmem;
 	if (info->via_objcg || m->objcg_everywhere) {

@@ -228,8 +228,10 @@ void po_format_page_flags(struct po_program *prog, uint64_t flags, char *buf,
 			     prog->names.nr_pageflags);
 		return;
 	}
-	sb_printf_hex(&b, flags);
-	sb_puts(&b, "(");
+	if (L->pgp_hex) {
+		sb_printf_hex(&b, flags);
+		sb_puts(&b, "(");
+	}
 	if (main_flags) {
 		format_flags(&b, main_flags, prog->names.pageflags,
 			     prog->names.nr_pageflags);
@@ -250,7 +252,8 @@ void po_format_page_flags(struct po_program *prog, uint64_t flags, char *buf,
 		sb_puts(&b, tmp);
 		append = true;
 	}
-	sb_puts(&b, ")");
+	if (L->pgp_hex)
+		sb_puts(&b, ")");
 }
 
 const char *po_migratetype_name(struct po_program *prog, int mt)

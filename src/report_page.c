@@ -126,10 +126,17 @@ void po_report_record(struct po_program *prog, FILE *out,
 		return;
 	}
 	fprintf(out, "page_owner tracks the page as %s\n", rec.allocated ? "allocated" : "freed");
-	fprintf(out, "page last allocated via order %u, migratetype %s, gfp_mask 0x%x(%s), pid %d, tgid %d (%s), ts %llu",
-		rec.order, mt, rec.gfp_mask, gfp, rec.pid, rec.tgid, rec.comm,
-		(unsigned long long)rec.ts_nsec);
-	if (L->dump_fmt != 3)
+	/* __dump_page_owner: pid and ts from 5.11, free_ts from 5.13 (until
+	 * 7.3 moved it to the free line), tgid and comm from 5.18 */
+	fprintf(out, "page last allocated via order %u, migratetype %s, gfp_mask 0x%x(%s)",
+		rec.order, mt, rec.gfp_mask, gfp);
+	if (L->po_pid != PO_ABSENT)
+		fprintf(out, ", pid %d", rec.pid);
+	if (L->po_tgid != PO_ABSENT)
+		fprintf(out, ", tgid %d (%s)", rec.tgid, rec.comm);
+	if (L->po_pid != PO_ABSENT)
+		fprintf(out, ", ts %llu", (unsigned long long)rec.ts_nsec);
+	if (L->po_free_ts_nsec != PO_ABSENT && L->dump_fmt != 3)
 		fprintf(out, ", free_ts %llu", (unsigned long long)rec.free_ts_nsec);
 	fputc('\n', out);
 	print_stack_or(prog, out, rec.handle, "page_owner allocation stack trace missing");

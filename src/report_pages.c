@@ -34,22 +34,14 @@ void po_print_line1(struct po_program *prog, FILE *out, const struct po_record *
 	po_format_gfp(prog, rec->gfp_mask, gfp, sizeof(gfp));
 	fmt_hash_x(mask, sizeof(mask), rec->gfp_mask);
 	fprintf(out, "Page allocated via order %u, mask %s(%s)", rec->order, mask, gfp);
-	switch (L->fmt_line1) {
-	case 1:
-		fprintf(out, ", pid %d, ts %llu ns, free_ts %llu ns", rec->pid,
-			(unsigned long long)rec->ts_nsec,
-			(unsigned long long)rec->free_ts_nsec);
-		break;
-	case 2:
-		fprintf(out, ", pid %d, tgid %d (%s), ts %llu ns, free_ts %llu ns",
-			rec->pid, rec->tgid, rec->comm, (unsigned long long)rec->ts_nsec,
-			(unsigned long long)rec->free_ts_nsec);
-		break;
-	case 3:
-		fprintf(out, ", pid %d, tgid %d (%s), ts %llu ns", rec->pid, rec->tgid,
-			rec->comm, (unsigned long long)rec->ts_nsec);
-		break;
-	}
+	if (L->l1_pid)
+		fprintf(out, ", pid %d", rec->pid);
+	if (L->l1_tgid)
+		fprintf(out, ", tgid %d (%s)", rec->tgid, rec->comm);
+	if (L->l1_pid)
+		fprintf(out, ", ts %llu ns", (unsigned long long)rec->ts_nsec);
+	if (L->l1_free_ts)
+		fprintf(out, ", free_ts %llu ns", (unsigned long long)rec->free_ts_nsec);
 	fputc('\n', out);
 }
 
@@ -188,10 +180,11 @@ struct pages_ctx {
 static unsigned page_nid(struct po_program *prog, const struct po_record *rec)
 {
 	struct po_layout *L = &prog->L;
-	if (!L->pff[1].width)
-		return 0;
-	return (unsigned)((rec->page_flags >> L->pff[1].shift) &
-			  ((1ULL << L->pff[1].width) - 1));
+	for (int i = 0; i < 5; i++)
+		if (L->pff[i].width && strcmp(L->pff[i].name, "node") == 0)
+			return (unsigned)((rec->page_flags >> L->pff[i].shift) &
+					  ((1ULL << L->pff[i].width) - 1));
+	return 0;
 }
 
 /*

@@ -110,6 +110,35 @@ static char *read_file_string(struct po_symtab *st, uint64_t addr)
 	return NULL;
 }
 
+int po_symtab_has_string(struct po_symtab *st, const char *s)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, len = strlen(s) + 1;	/* with its NUL */
+	int found = -1;
+
+	if (!st || elf_getshdrstrndx(st->elf, &shstrndx) != 0)
+		return -1;
+	while ((scn = elf_nextscn(st->elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *data;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(st->elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".rodata") != 0)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf || data->d_size < len)
+			continue;
+		found = 0;
+		/* with its NUL: the end of a string (the linker may have
+		 * merged it into the tail of a longer one) */
+		if (memmem(data->d_buf, data->d_size, s, len))
+			return 1;
+	}
+	return found;
+}
+
 struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 {
 	struct po_symtab *st = calloc(1, sizeof(*st));

@@ -43,17 +43,25 @@ static void test_flags(void)
 	CHECK_STR(buf, "GFP_KERNEL|0x2000000");
 	po_format_gfp(&prog, 0x2000000, buf, sizeof(buf));
 	CHECK_STR(buf, "0x2000000");
-	/* %pGp (5.14+): hex, names, then the zone field */
+	/* %pGp (5.16+): hex, names, then the zone field */
 	prog.L.pgp_fields = true;
+	prog.L.pgp_hex = true;
 	prog.L.nr_pageflags = 22;
 	prog.L.pageflags_mask = (1ULL << 22) - 1;
-	prog.L.pff[2].name = "zone";
+	snprintf(prog.L.pff[2].name, sizeof(prog.L.pff[2].name), "zone");
 	prog.L.pff[2].width = 2;
 	prog.L.pff[2].shift = 62;
 	po_format_page_flags(&prog, (1ULL << 62) | 0x54, buf, sizeof(buf));
 	CHECK_STR(buf, "0x4000000000000054(referenced|uptodate|lru|zone=1)");
 	po_format_page_flags(&prog, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "0x0(zone=0)");
+	/* 5.14, 5.15: the fields without the 0x..( ) around them */
+	prog.L.pgp_hex = false;
+	po_format_page_flags(&prog, (1ULL << 62) | 0x54, buf, sizeof(buf));
+	CHECK_STR(buf, "referenced|uptodate|lru|zone=1");
+	po_format_page_flags(&prog, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "zone=0");
+	prog.L.pgp_hex = true;
 	prog.L.pff[2].width = 0;
 	po_format_page_flags(&prog, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "0x0()");
