@@ -399,6 +399,19 @@ static bool tail_of_current(struct ctx *c, const struct po_record *rec)
 	return w - 1 == c->cur_head || (rec->page_addr & w) == c->cur_head;
 }
 
+/* A page whose memcg cannot be read is counted (the first reason kept for
+ * the warning) and left out; only running out of memory stops the walk. */
+static struct po_error *count_unreadable(struct ctx *c, struct po_error *err)
+{
+	if (err->code == PO_ERR_NOMEM)
+		return err;
+	if (!c->unreadable++)
+		snprintf(c->first_unreadable, sizeof(c->first_unreadable), "%s",
+			 err->message);
+	po_error_destroy(err);
+	return NULL;
+}
+
 static struct po_error *walk_cb(struct po_program *prog, const struct po_record *rec,
 				void *arg)
 {
@@ -417,30 +430,16 @@ static struct po_error *walk_cb(struct po_program *prog, const struct po_record 
 			return NULL;
 	}
 	err = po_page_memcg(prog, rec, &mi);
-	if (err) {
-		if (err->code == PO_ERR_NOMEM)
-			return err;
-		if (!c->unreadable++)
-			snprintf(c->first_unreadable, sizeof(c->first_unreadable), "%s",
-				 err->message);
-		po_error_destroy(err);
-		return NULL;
-	}
+	if (err)
+		return count_unreadable(c, err);
 	if (mi.kind == PO_MEMCG_SLAB)
 		return slab_objects(c, rec);
 	if (mi.kind != PO_MEMCG_CHARGED)
 		return NULL;
 	size_t node;
 	err = po_cg_tree_get(prog, c->tree, mi.memcg, &node);
-	if (err) {
-		if (err->code == PO_ERR_NOMEM)
-			return err;
-		if (!c->unreadable++)
-			snprintf(c->first_unreadable, sizeof(c->first_unreadable), "%s",
-				 err->message);
-		po_error_destroy(err);
-		return NULL;
-	}
+	if (err)
+		return count_unreadable(c, err);
 	int kind = classify(c, rec, &mi);
 	if (!c->debugfs) {
 		c->cur_head = rec->page_addr;
