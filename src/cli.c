@@ -83,16 +83,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-bool po_parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
-
 struct po_program *po_cli_current;
 
 /* Tell the dump from the vmlinux by content, as crash does. */
@@ -150,25 +140,20 @@ void po_cli_warn_stats(const struct po_walk_stats *st)
 			(unsigned long long)st->pfns_missing);
 }
 
+/* The options that are not report options (report_opts.h). */
 enum {
-	OPT_VMLINUX = 256, OPT_JSON, OPT_MODE, OPT_NID, OPT_FROM_PAGES,
-	OPT_KERNEL_ORDER, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_DYING, OPT_MEMCG,
-	OPT_PHYS, OPT_PAGE, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_FREED,
+	OPT_VMLINUX = 256, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_PHYS, OPT_PAGE,
+	OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_FREED,
 };
 
+/* getopt_long() names the candidates of an ambiguous abbreviation in this
+ * order ("--fr": --from-pages, --freed). */
 static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
-	{ "json", no_argument, NULL, OPT_JSON },
+	PO_REPORT_LONG_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "nid", required_argument, NULL, OPT_NID },
-	{ "threshold", required_argument, NULL, 't' },
-	{ "from-pages", no_argument, NULL, OPT_FROM_PAGES },
-	{ "kernel-order", no_argument, NULL, OPT_KERNEL_ORDER },
 	{ "handles", no_argument, NULL, OPT_HANDLES },
 	{ "stacks-handles", no_argument, NULL, OPT_STACKS_HANDLES },
-	{ "dying", no_argument, NULL, OPT_DYING },
-	{ "memcg", required_argument, NULL, OPT_MEMCG },
 	{ "phys", required_argument, NULL, OPT_PHYS },
 	{ "page", required_argument, NULL, OPT_PAGE },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -182,38 +167,16 @@ static const struct option long_opts[] = {
 
 static int parse(struct po_cli *cli, int argc, char **argv)
 {
+	struct po_error *err;
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:t:n:hV", long_opts, NULL)) != -1) {
-		uint64_t v;
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
-		case OPT_JSON: cli->opts.json = true; break;
 		case 'o': cli->output = optarg; break;
-		case OPT_MODE:
-			if (!strcmp(optarg, "stack")) cli->opts.mode = 0;
-			else if (!strcmp(optarg, "handle")) cli->opts.mode = 1;
-			else if (!strcmp(optarg, "stack_handle")) cli->opts.mode = 2;
-			else return usage_error("--mode: '%s' is not stack, handle or stack_handle", optarg);
-			break;
-		case OPT_NID: cli->opts.nid_list = optarg; break;
-		case 't':
-			if (!po_parse_u64(optarg, &v))
-				return usage_error("--threshold: '%s' is not a number", optarg);
-			cli->opts.threshold = (long long)v;
-			break;
-		case 'n':
-			if (!po_parse_u64(optarg, &v) || v == 0 || v > 100000)
-				return usage_error("-n: '%s' is not a positive number", optarg);
-			cli->opts.top_n = (int)v;
-			break;
-		case OPT_FROM_PAGES: cli->opts.from_pages = true; break;
-		case OPT_KERNEL_ORDER: cli->opts.kernel_order = true; break;
 		case OPT_HANDLES: cli->stacks_view = 1; break;
 		case OPT_STACKS_HANDLES: cli->stacks_view = 2; break;
-		case OPT_DYING: cli->opts.dying_only = true; break;
-		case OPT_MEMCG: cli->opts.memcg_path = optarg; break;
 		case OPT_PHYS: cli->phys = optarg; break;
 		case OPT_PAGE: cli->page = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
@@ -222,7 +185,13 @@ static int parse(struct po_cli *cli, int argc, char **argv)
 		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
 		case 'h': cli->help = true; break;
 		case 'V': cli->version = true; break;
-		default: return 2;
+		case '?': return 2; /* getopt_long() said why */
+		default:
+			if ((err = po_report_opts_set(&cli->opts, c, optarg))) {
+				usage_error("%s", err->message);
+				po_error_destroy(err);
+				return 2;
+			}
 		}
 	}
 	cli->files = argv + optind;
@@ -309,7 +278,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	memset(&cli, 0, sizeof(cli));
-	cli.opts.top_n = 5;
+	po_report_opts_init(&cli.opts);
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return 2;

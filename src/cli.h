@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "pageowner.h"
+#include "report_opts.h"
 
 struct po_cli {
 	struct po_program *prog;
@@ -24,7 +25,6 @@ int po_exit_code(const struct po_error *err);
 /* The program of the running command (for end-of-run warnings). */
 extern struct po_program *po_cli_current;
 int po_cli_fail(struct po_error *err);
-bool po_parse_u64(const char *s, uint64_t *v);
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
 void po_cli_warn_stats(const struct po_walk_stats *st);
 

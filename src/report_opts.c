@@ -1,0 +1,58 @@
+/* The report options as pageowner(1) and the crash extension parse them
+ * (report_opts.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_opts.h"
+
+bool po_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+void po_report_opts_init(struct po_report_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->top_n = 5;
+}
+
+struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
+				    const char *arg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case PO_OPT_JSON: opts->json = true; break;
+	case PO_OPT_MODE:
+		if (!strcmp(arg, "stack")) opts->mode = 0;
+		else if (!strcmp(arg, "handle")) opts->mode = 1;
+		else if (!strcmp(arg, "stack_handle")) opts->mode = 2;
+		else return po_error_create(PO_ERR_USAGE,
+					    "--mode: '%s' is not stack, handle or stack_handle", arg);
+		break;
+	case PO_OPT_NID: opts->nid_list = arg; break;
+	case PO_OPT_THRESHOLD:
+		if (!po_parse_u64(arg, &v))
+			return po_error_create(PO_ERR_USAGE, "--threshold: '%s' is not a number", arg);
+		opts->threshold = (long long)v;
+		break;
+	case PO_OPT_TOP_N:
+		if (!po_parse_u64(arg, &v) || v == 0 || v > 100000)
+			return po_error_create(PO_ERR_USAGE, "-n: '%s' is not a positive number", arg);
+		opts->top_n = (int)v;
+		break;
+	case PO_OPT_FROM_PAGES: opts->from_pages = true; break;
+	case PO_OPT_KERNEL_ORDER: opts->kernel_order = true; break;
+	case PO_OPT_DYING: opts->dying_only = true; break;
+	case PO_OPT_MEMCG: opts->memcg_path = arg; break;
+	default:
+		return po_error_create(PO_ERR_USAGE, "option %d is not a report option", opt);
+	}
+	return NULL;
+}
