@@ -28,6 +28,7 @@
 #include "pageowner.h"
 #include "po_crash_glue.h"
 #include "report_memcg.h"
+#include "report_opts.h"
 #include "reports.h"
 
 static void cmd_pageowner(void);
@@ -223,23 +224,15 @@ static void warn_stats(const struct po_walk_stats *st)
 
 /* ---- argument parsing ---- */
 
-enum {
-	OPT_JSON = 256, OPT_MODE, OPT_NID, OPT_FREED, OPT_FROM_PAGES,
-	OPT_KERNEL_ORDER, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_DYING, OPT_MEMCG,
-};
+/* The report options (--json, -t, -n, ...) are the library's
+ * (report_opts.h), as in pageowner(1); these are the others. */
+enum { OPT_FREED = 256, OPT_HANDLES, OPT_STACKS_HANDLES };
 
 static const struct option long_opts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "nid", required_argument, NULL, OPT_NID },
+	PO_REPORT_LONG_OPTIONS,
 	{ "freed", no_argument, NULL, OPT_FREED },
-	{ "threshold", required_argument, NULL, 't' },
-	{ "from-pages", no_argument, NULL, OPT_FROM_PAGES },
-	{ "kernel-order", no_argument, NULL, OPT_KERNEL_ORDER },
 	{ "handles", no_argument, NULL, OPT_HANDLES },
 	{ "stacks-handles", no_argument, NULL, OPT_STACKS_HANDLES },
-	{ "dying", no_argument, NULL, OPT_DYING },
-	{ "memcg", required_argument, NULL, OPT_MEMCG },
 	{ "phys", required_argument, NULL, 'p' },
 	{ "page", required_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 },
@@ -285,21 +278,11 @@ static const char *opt_name(int c, int idx)
 	return idx >= 0 ? long_opts[idx].name : "?";
 }
 
-static bool parse_num(const char *s, uint64_t *v)
-{
-	char *end;
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
-
 /* Addresses: 0x... or crash's bare hex. */
 static bool parse_addr(const char *s, uint64_t *v)
 {
 	char *end;
-	if (parse_num(s, v) && (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0))
+	if (po_parse_u64(s, v) && (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0))
 		return true;
 	if (!s || !*s || *s == '-')
 		return false;
@@ -315,7 +298,7 @@ static bool parse_args(struct args *a)
 	char **argv = args + 1;
 
 	memset(a, 0, sizeof(*a));
-	a->opts.top_n = 5;
+	po_report_opts_init(&a->opts);
 	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		if (argc >= 1 && strcmp(argv[0], subcmds[i].name) == 0)
 			a->sub = &subcmds[i];
@@ -330,7 +313,7 @@ static bool parse_args(struct args *a)
 	optind = 0; /* full re-initialisation of getopt */
 	opterr = 0;
 	while (idx = -1, (c = getopt_long(argc, argv, ":t:n:p:P:", long_opts, &idx)) != -1) {
-		uint64_t v;
+		struct po_error *err;
 		if (c == '?') {
 			error(INFO, "%s: unknown option '%s' (see help pageowner)\n",
 			      a->sub->name, argv[optind - 1]);
@@ -347,40 +330,17 @@ static bool parse_args(struct args *a)
 			return false;
 		}
 		switch (c) {
-		case OPT_JSON: a->opts.json = true; break;
-		case OPT_MODE:
-			if (!strcmp(optarg, "stack")) a->opts.mode = 0;
-			else if (!strcmp(optarg, "handle")) a->opts.mode = 1;
-			else if (!strcmp(optarg, "stack_handle")) a->opts.mode = 2;
-			else {
-				error(INFO, "--mode: '%s' is not stack, handle or stack_handle\n", optarg);
-				return false;
-			}
-			break;
-		case OPT_NID: a->opts.nid_list = optarg; break;
 		case OPT_FREED: a->freed = true; break;
-		case 't':
-			if (!parse_num(optarg, &v)) {
-				error(INFO, "--threshold: '%s' is not a number\n", optarg);
-				return false;
-			}
-			a->opts.threshold = (long long)v;
-			break;
-		case 'n':
-			if (!parse_num(optarg, &v) || v == 0 || v > 100000) {
-				error(INFO, "-n: '%s' is not a positive number\n", optarg);
-				return false;
-			}
-			a->opts.top_n = (int)v;
-			break;
-		case OPT_FROM_PAGES: a->opts.from_pages = true; break;
-		case OPT_KERNEL_ORDER: a->opts.kernel_order = true; break;
 		case OPT_HANDLES: a->stacks_view = PO_STACKS_SHOW_HANDLES; break;
 		case OPT_STACKS_HANDLES: a->stacks_view = PO_STACKS_SHOW_STACKS_HANDLES; break;
-		case OPT_DYING: a->opts.dying_only = true; break;
-		case OPT_MEMCG: a->opts.memcg_path = optarg; break;
 		case 'p': a->phys = optarg; break;
 		case 'P': a->page = optarg; break;
+		default:
+			if ((err = po_report_opts_set(&a->opts, c, optarg))) {
+				error(INFO, "%s\n", err->message);
+				po_error_destroy(err);
+				return false;
+			}
 		}
 	}
 	/* getopt_long permuted the operands to the end */
@@ -423,7 +383,7 @@ static struct po_error *run_page(struct args *a, FILE *out)
 	if (err)
 		return err;
 	if (a->pfn) {
-		if (!parse_num(a->pfn, &pfn))
+		if (!po_parse_u64(a->pfn, &pfn))
 			return po_error_create(PO_ERR_USAGE, "page: '%s' is not a PFN (decimal, or 0x hex)", a->pfn);
 	} else if (a->phys) {
 		if (!parse_addr(a->phys, &v))
