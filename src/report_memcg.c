@@ -599,6 +599,18 @@ static const char *path_of_memcg(struct report *r, uint64_t memcg)
 	return i == PO_CG_NONE ? "?" : r->t->nodes[i].path;
 }
 
+/* The allocation stack of a group, NULL if the dump does not have it. */
+static const struct po_stack *group_stack(struct report *r, const struct group *g)
+{
+	const struct po_stack *st = NULL;
+	struct po_error *err = po_stack_get(r->prog, g->handle, &st);
+	if (err) {
+		po_error_destroy(err);
+		return NULL;
+	}
+	return st;
+}
+
 /* ---- text ---- */
 
 static void print_refs(struct report *r, size_t i)
@@ -726,12 +738,7 @@ static void print_dying(struct report *r, size_t i)
 			continue;
 		}
 		shown++;
-		const struct po_stack *st = NULL;
-		struct po_error *err = po_stack_get(r->prog, g->handle, &st);
-		if (err) {
-			po_error_destroy(err);
-			st = NULL;
-		}
+		const struct po_stack *st = group_stack(r, g);
 		const char *via = via_frame(st);
 		struct who w[4];
 		memcpy(w, g->who, sizeof(w));
@@ -980,12 +987,7 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 		const struct group *g = po_keymap_at(&r->c->groups, k);
 		if (g->node != i)
 			continue;
-		const struct po_stack *st = NULL;
-		struct po_error *err = po_stack_get(r->prog, g->handle, &st);
-		if (err) {
-			po_error_destroy(err);
-			st = NULL;
-		}
+		const struct po_stack *st = group_stack(r, g);
 		const char *via = via_frame(st);
 		fprintf(out, "%s{\"handle\":%u,\"kind\":\"%s\",\"pages\":%llu,\"records\":%llu,\"via\":",
 			first ? "" : ",", g->handle, kind_names[g->kind],
