@@ -22,6 +22,12 @@ struct po_dump {
 	size_t nr_lines;
 	char *vmcoreinfo;
 	uint64_t page_size;
+	/* reads that never ask libkdumpfile for a page the file lacks (see
+	 * guarded_read) */
+	kdump_bmp_t *pagemap;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	bool guard_tried;
 };
 
 static struct po_error *kdump_error(struct po_dump *d, kdump_status st,
@@ -326,6 +332,12 @@ void po_dump_close(struct po_dump *d)
 {
 	if (!d)
 		return;
+	if (d->pagemap)
+		kdump_bmp_decref(d->pagemap);
+	if (d->axctx)
+		addrxlat_ctx_decref(d->axctx);
+	if (d->axsys)
+		addrxlat_sys_decref(d->axsys);
 	if (d->ctx)
 		kdump_free(d->ctx);
 	if (d->fd >= 0)
@@ -343,12 +355,93 @@ void po_dump_close(struct po_dump *d)
 const char *po_dump_format(struct po_dump *d) { return d->format; }
 uint64_t po_dump_page_size(struct po_dump *d) { return d->page_size; }
 
+/*
+ * libkdumpfile up to 0.5.4 has a cache bug (fixed upstream in January 2024,
+ * "cache: Get data buffer before adjusting ghost partition size"): after a
+ * read of a page the file lacks has been discarded, the next miss on a
+ * recently evicted page takes its data buffer from the wrong entry, so
+ * decompression writes through NULL (lzo: SIGSEGV) or into a buffer another
+ * cached page still uses (zstd: "Destination buffer is too small"; an
+ * uncompressed page: silently wrong data).  Bookworm ships 0.5.1, and a
+ * makedumpfile-filtered dump has many missing pages.  So a read never asks
+ * libkdumpfile for a page the file lacks: virtual addresses are translated
+ * here, each page is looked up in file.pagemap, and only pages the file has
+ * are read (by physical address).
+ */
+static bool guard_init(struct po_dump *d)
+{
+	if (!d->guard_tried) {
+		kdump_attr_t a;
+		d->guard_tried = true;
+		a.type = KDUMP_BITMAP;
+		if (kdump_get_typed_attr(d->ctx, KDUMP_ATTR_FILE_PAGEMAP, &a) == KDUMP_OK) {
+			d->pagemap = a.val.bitmap;
+			kdump_bmp_incref(d->pagemap);
+		}
+		kdump_clear_err(d->ctx);
+		if (d->pagemap && kdump_get_addrxlat(d->ctx, &d->axctx, &d->axsys) != KDUMP_OK) {
+			kdump_clear_err(d->ctx);
+			d->axctx = NULL;
+			d->axsys = NULL;
+		}
+	}
+	return d->pagemap && d->axctx && d->axsys;
+}
+
+static struct po_error *guarded_read(struct po_dump *d, enum po_addrspace as,
+				     uint64_t addr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	uint64_t ps = d->page_size;
+
+	while (len) {
+		uint64_t in_page = ps - (addr & (ps - 1));
+		size_t n = len < in_page ? len : (size_t)in_page;
+		addrxlat_fulladdr_t fa = { addr, as == PO_PADDR ? ADDRXLAT_KPHYSADDR : ADDRXLAT_KVADDR };
+		unsigned char bit = 0;
+		kdump_status st;
+
+		if (as != PO_PADDR &&
+		    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK) {
+			struct po_error *err = po_error_create(PO_ERR_FAULT,
+				"%s: cannot read %zu bytes at virtual %#llx: %s", d->path, len,
+				(unsigned long long)addr, addrxlat_ctx_get_err(d->axctx));
+			addrxlat_ctx_clear_err(d->axctx);
+			return err;
+		}
+		if (kdump_bmp_get_bits(d->pagemap, fa.addr / ps, fa.addr / ps, &bit) != KDUMP_OK ||
+		    !(bit & 1)) {
+			kdump_clear_err(d->ctx);
+			return po_error_create(PO_ERR_FAULT,
+				"%s: cannot read %zu bytes at %s %#llx: page not in the dump (filtered or beyond its memory)",
+				d->path, len, as == PO_PADDR ? "physical" : "virtual",
+				(unsigned long long)addr);
+		}
+		size_t got = n;
+		st = kdump_read(d->ctx, KDUMP_KPHYSADDR, fa.addr, out, &got);
+		if (st != KDUMP_OK || got != n) {
+			char what[96];
+			snprintf(what, sizeof(what), "cannot read %zu bytes at %s %#llx",
+				 len, as == PO_PADDR ? "physical" : "virtual",
+				 (unsigned long long)addr);
+			return kdump_error(d, st != KDUMP_OK ? st : KDUMP_ERR_NODATA, what);
+		}
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return NULL;
+}
+
 static struct po_error *dump_read(void *arg, enum po_addrspace as,
 				  uint64_t addr, void *buf, size_t len)
 {
 	struct po_dump *d = arg;
 	size_t got = len;
 	kdump_status st;
+
+	if (guard_init(d))
+		return guarded_read(d, as, addr, buf, len);
 
 	st = kdump_read(d->ctx, as == PO_PADDR ? KDUMP_KPHYSADDR : KDUMP_KVADDR,
 			addr, buf, &got);

@@ -16,8 +16,8 @@ mkdir -p "$B/tests"
 bin=$B/tests/modules_garbage
 # shellcheck disable=SC2046,SC2086
 cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $san \
-	-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libdw libelf) \
+	-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
 	-o "$bin" "$TOP/tests/e2e/modules_garbage.c" "$B/libpageowner.a" \
-	$(pkg-config --libs libkdumpfile libdw libelf) || fail "cannot build modules_garbage"
+	$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) || fail "cannot build modules_garbage"
 dump=$(fx_unpack "$M/vmcore.d31.zstd.zst")
 timeout 120 "$bin" "$dump" "$(fx_vmlinux 6.12)" "$M/truth/po_testmod.kallsyms" || fail "modules_garbage exited $?"

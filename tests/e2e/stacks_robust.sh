@@ -8,8 +8,8 @@ flags=
 case "$lib" in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
 bin=$(dirname "$PO")/tests/stacks_robust
 mkdir -p "$(dirname "$bin")"
-cc -std=c11 -D_GNU_SOURCE $flags -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libdw libelf) \
-	-o "$bin" "$TOP/tests/e2e/stacks_robust.c" "$lib" $(pkg-config --libs libkdumpfile libdw libelf) ||
+cc -std=c11 -D_GNU_SOURCE $flags -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
+	-o "$bin" "$TOP/tests/e2e/stacks_robust.c" "$lib" $(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) ||
 	fail "cannot compile stacks_robust.c"
 n=0
 for v in $(fx_versions); do
