@@ -566,6 +566,33 @@ void po_cg_tree_free(struct po_cg_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Each css_set holds one reference on every css it points at. */
+static struct po_error *count_csets(struct po_cg_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct po_cg_node *nd = &t->nodes[i];
+		if (!nd->nr_tasks)
+			continue;
+		uint64_t *c = po_xrealloc_array(NULL, nd->nr_tasks, sizeof(*c));
+		if (!c)
+			return &po_error_nomem;
+		for (size_t k = 0; k < nd->nr_tasks; k++)
+			c[k] = nd->tasks[k].cset;
+		po_qsort(c, nd->nr_tasks, sizeof(*c), cmp_u64);
+		nd->nr_csets = 0;
+		for (size_t k = 0; k < nd->nr_tasks; k++)
+			nd->nr_csets += k == 0 || c[k] != c[k - 1];
+		free(c);
+	}
+	return NULL;
+}
+
 struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tree *t)
 {
 	const char *T = "struct task_struct";
@@ -575,7 +602,9 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 	       off_comm = po_offsetof(prog, T, "comm"),
 	       off_cgroups = po_offsetof(prog, T, "cgroups"),
 	       off_subsys = po_offsetof(prog, "struct css_set", "subsys"),
-	       off_css = po_offsetof(prog, "struct mem_cgroup", "css");
+	       off_css = po_offsetof(prog, "struct mem_cgroup", "css"),
+	       off_exit_state = po_offsetof(prog, T, "exit_state"),
+	       off_parent = po_offsetof(prog, T, "real_parent");
 	uint64_t init, pos;
 
 	if (t->memory_ssid < 0 || off_tasks == PO_ABSENT || off_cgroups == PO_ABSENT ||
@@ -610,6 +639,13 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 					snprintf(tk->comm, sizeof(tk->comm), "?");
 				}
 				tk->comm[16] = '\0';
+				tk->cset = cset;
+				tk->parent_tgid = -1;
+				if (off_exit_state != PO_ABSENT)
+					tk->exited = rd_int(prog, task, off_exit_state) > 0;
+				uint64_t parent;
+				if (off_parent != PO_ABSENT && rd64(prog, task, off_parent, &parent) && parent)
+					tk->parent_tgid = rd_int(prog, parent, off_tgid);
 			}
 		}
 		t->nr_tasks_total++;
@@ -621,5 +657,5 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 			po_cg_warn(t, "the task list is too long; stopped");
 	}
 	t->tasks_read = true;
-	return NULL;
+	return count_csets(t);
 }

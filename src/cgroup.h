@@ -28,6 +28,9 @@ struct po_cg_objcg {
 struct po_cg_task {
 	int pid, tgid;
 	char comm[17];
+	uint64_t cset;        /* its css_set (which holds a css reference) */
+	bool exited;          /* exit_state set: a zombie its parent has not reaped */
+	int parent_tgid;      /* real_parent's tgid, -1 unknown */
 };
 
 /* Reference count of a percpu_ref. */
@@ -55,6 +58,7 @@ struct po_cg_node {
 	int nr_descendants, nr_dying_descendants; /* the cgroup's own counters, -1 unknown */
 	struct po_cg_objcg *objcgs; size_t nr_objcgs; /* objcgs owned by or pointing at it */
 	struct po_cg_task *tasks; size_t nr_tasks;
+	size_t nr_csets;      /* distinct css_sets of its tasks: one css reference each */
 };
 
 struct po_cg_tree {

@@ -624,12 +624,20 @@ static void print_refs(struct report *r, size_t i)
 		const struct stats *s = node_stats(r, i);
 		fprintf(out, " css refcount %lld%s", nd->css_ref.count,
 			nd->css_ref.dead ? " (killed, exact)" : " (atomic)");
-		if (s->direct_folios)
-			fprintf(out, " = %llu held by the charged folios found%s",
-				(unsigned long long)s->direct_folios,
-				(long long)s->direct_folios == nd->css_ref.count ? "" :
-				(long long)s->direct_folios < nd->css_ref.count ?
-				" + others" : " (some folios did not take one)");
+		long long known = (long long)s->direct_folios + (long long)nd->nr_csets;
+		if (known) {
+			fputs(" =", out);
+			if (s->direct_folios)
+				fprintf(out, " %llu held by the charged folios found",
+					(unsigned long long)s->direct_folios);
+			if (nd->nr_csets)
+				fprintf(out, "%s %zu by the css_set%s of its task%s",
+					s->direct_folios ? " +" : "", nd->nr_csets,
+					nd->nr_csets == 1 ? "" : "s", nd->nr_tasks == 1 ? "" : "s");
+			fputs(known == nd->css_ref.count ? "" :
+			      known < nd->css_ref.count ? " + others" :
+			      " (some did not take one)", out);
+		}
 		break;
 	}
 	case PO_REF_SWITCHING:
@@ -712,14 +720,32 @@ static void print_dying(struct report *r, size_t i)
 		else
 			fputs("per-cpu)\n", out);
 	}
-	long long unexplained = nd->css_ref.count - (long long)s->direct_folios;
+	long long unexplained = nd->css_ref.count - (long long)s->direct_folios -
+				(long long)nd->nr_csets;
 	if (nd->css_ref.mode == PO_REF_ATOMIC && unexplained > 0)
 		fprintf(out, "  still pinned by %lld css reference%s the dump does not attribute to pages%s\n",
 			unexplained, unexplained == 1 ? "" : "s",
 			nd->id_ref > 0 ? " (a memcg id reference: swapped-out pages or swap cache)" :
 			" (per-cpu charge caches, writeback, sockets or other kernel objects)");
-	if (nd->nr_tasks)
-		fprintf(out, "  %zu task%s still attached\n", nd->nr_tasks, nd->nr_tasks == 1 ? "" : "s");
+	if (nd->nr_tasks) {
+		size_t zombies = 0;
+		for (size_t k = 0; k < nd->nr_tasks; k++)
+			zombies += nd->tasks[k].exited;
+		fprintf(out, "  %zu task%s still attached", nd->nr_tasks, nd->nr_tasks == 1 ? "" : "s");
+		if (zombies == 1)
+			fputs(" (1 exited, not reaped by its parent: its css_set holds the memcg)", out);
+		else if (zombies)
+			fprintf(out, " (%zu exited, not reaped by their parents: their css_sets hold the memcg)",
+				zombies);
+		fputc(':', out);
+		for (size_t k = 0; k < nd->nr_tasks && k < 12; k++) {
+			const struct po_cg_task *tk = &nd->tasks[k];
+			fprintf(out, " %d(%s)", tk->pid, tk->comm);
+			if (tk->exited)
+				fprintf(out, "[zombie, parent %d]", tk->parent_tgid);
+		}
+		fputs(nd->nr_tasks > 12 ? " ...\n" : "\n", out);
+	}
 	if (!r->owner) {
 		if (s->pages)
 			fputs("  (allocation stacks and processes need page_owner, which was off)\n", out);
@@ -778,7 +804,8 @@ static void print_live(struct report *r, size_t i)
 	if (nd->nr_tasks) {
 		fprintf(out, " %zu task%s:", nd->nr_tasks, nd->nr_tasks == 1 ? "" : "s");
 		for (size_t k = 0; k < nd->nr_tasks && k < 12; k++)
-			fprintf(out, " %d(%s)", nd->tasks[k].pid, nd->tasks[k].comm);
+			fprintf(out, " %d(%s)%s", nd->tasks[k].pid, nd->tasks[k].comm,
+				nd->tasks[k].exited ? "[zombie]" : "");
 		if (nd->nr_tasks > 12)
 			fprintf(out, " ...");
 	} else {
@@ -948,6 +975,11 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 	po_json_count_or_null(out, nd->id_ref);
 	fputs(",\"online_cnt\":", out);
 	po_json_count_or_null(out, nd->online_cnt);
+	fputs(",\"css_sets\":", out);
+	if (r->t->tasks_read)
+		fprintf(out, "%zu", nd->nr_csets);
+	else
+		fputs("null", out);
 	fputs(",\"objcgs_pointing_here\":[", out);
 	bool first = true;
 	for_objcgs_pointing(r, i, json_objcg, &first);
@@ -967,7 +999,8 @@ static void json_node(struct report *r, size_t i, bool with_stacks)
 			fprintf(out, "%s{\"pid\":%d,\"tgid\":%d,\"comm\":", k ? "," : "",
 				nd->tasks[k].pid, nd->tasks[k].tgid);
 			po_json_str(out, nd->tasks[k].comm);
-			fputc('}', out);
+			fprintf(out, ",\"exited\":%s,\"parent_tgid\":%d}",
+				nd->tasks[k].exited ? "true" : "false", nd->tasks[k].parent_tgid);
 		}
 		fputc(']', out);
 	}
