@@ -14,22 +14,7 @@ int po_cmd_stacks(struct po_cli *cli)
 					  cli->stacks_view, &info);
 	if (err)
 		return po_cli_fail(err);
-	if (info.source == PO_STACKS_FROM_STACK_LIST)
-		fprintf(stderr, "pageowner: %llu stacks from the kernel's stack_list, %llu printed, %llu pages\n",
-			(unsigned long long)info.nr_stacks,
-			(unsigned long long)info.nr_printed,
-			(unsigned long long)info.total_pages);
-	else
-		fprintf(stderr, "pageowner: %s%llu stacks summed from the per-page records, %llu printed, %llu pages\n",
-			info.fallback ? "this kernel has no stack_list (page_owner_stacks came in 6.9): " : "",
-			(unsigned long long)info.nr_stacks,
-			(unsigned long long)info.nr_printed,
-			(unsigned long long)info.total_pages);
-	if (info.truncated)
-		fprintf(stderr, "pageowner: warning: %s\n", info.note);
-	if (info.bad_stacks)
-		fprintf(stderr, "pageowner: warning: %llu stacks could not be read from the stackdepot\n",
-			(unsigned long long)info.bad_stacks);
+	po_stacks_info_notes(stderr, &info);
 	if (info.source == PO_STACKS_FROM_PAGES) {
 		po_cli_warn_stats(&info.walk);
 		if (cli->strict && info.walk.pfns_missing)

@@ -185,6 +185,17 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 	if (!opts->from_pages && po_have_stack_list(prog)) {
 		info->source = PO_STACKS_FROM_STACK_LIST;
 		err = from_stack_list(prog, &t, info);
+		if (!err && info->truncated) {
+			/* An incomplete list (a node in a page the dump lacks, or
+			 * garbage) would leave stacks out: count every stack from
+			 * the per-page records instead, which the kernel's totals
+			 * equal. */
+			po_keymap_free(&t);
+			t = (struct po_keymap)PO_KEYMAP_INIT(struct sent);
+			info->source = PO_STACKS_FROM_PAGES;
+			info->list_incomplete = true;
+			err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &t, &info->walk);
+		}
 	} else {
 		info->source = PO_STACKS_FROM_PAGES;
 		info->fallback = !opts->from_pages;
@@ -264,6 +275,29 @@ out:
 	return err;
 }
 
+void po_stacks_info_notes(FILE *fp, const struct po_stacks_info *info)
+{
+	if (info->source == PO_STACKS_FROM_STACK_LIST)
+		fprintf(fp, "pageowner: %llu stacks from the kernel's stack_list, %llu printed, %llu pages\n",
+			(unsigned long long)info->nr_stacks,
+			(unsigned long long)info->nr_printed,
+			(unsigned long long)info->total_pages);
+	else
+		fprintf(fp, "pageowner: %s%llu stacks summed from the per-page records, %llu printed, %llu pages\n",
+			info->fallback ? "this kernel has no stack_list (page_owner_stacks came in 6.9): " : "",
+			(unsigned long long)info->nr_stacks,
+			(unsigned long long)info->nr_printed,
+			(unsigned long long)info->total_pages);
+	if (info->list_incomplete)
+		fprintf(fp, "pageowner: warning: %s: totals summed from the per-page records instead\n",
+			info->note);
+	else if (info->truncated)
+		fprintf(fp, "pageowner: warning: %s\n", info->note);
+	if (info->bad_stacks)
+		fprintf(fp, "pageowner: warning: %llu stacks could not be read from the stackdepot\n",
+			(unsigned long long)info->bad_stacks);
+}
+
 struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 				  const struct po_report_opts *opts, int view)
 {
@@ -275,7 +309,10 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 		fprintf(stderr, "pageowner: stacks from the kernel's stack_list\n");
 	else if (info.fallback)
 		fprintf(stderr, "pageowner: this kernel has no stack_list (page_owner_stacks came in 6.9): totals summed from the per-page records\n");
-	if (info.truncated)
+	if (info.list_incomplete)
+		fprintf(stderr, "pageowner: warning: %s: totals summed from the per-page records instead\n",
+			info.note);
+	else if (info.truncated)
 		fprintf(stderr, "pageowner: warning: %s\n", info.note);
 	return NULL;
 }

@@ -34,6 +34,7 @@ struct po_stacks_info {
 	uint64_t bad_stacks;       /* stacks whose frames could not be read */
 	bool truncated;            /* the list walk stopped early (cycle / garbage) */
 	char note[256];            /* why it stopped, if truncated */
+	bool list_incomplete;      /* truncated, so counted from pages instead */
 	struct po_walk_stats walk; /* from-pages only */
 };
 
@@ -49,6 +50,9 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 				     const struct po_report_opts *opts, int view,
 				     struct po_stacks_info *info);
+/* The lines saying where the totals came from and what went wrong, as the
+ * command line prints them on stderr. */
+void po_stacks_info_notes(FILE *fp, const struct po_stacks_info *info);
 /* Does the dumped kernel keep its own stack_list (6.9+)? */
 bool po_have_stack_list(struct po_program *prog);
 

@@ -6,7 +6,9 @@ Prints the rate of the kernel's records that are byte-identical in ours,
 how the others differ (changed between the kernel's read and the crash:
 different allocation timestamp; decoded differently: same timestamp; or
 data missing from the dump: pageowner printed a memcg name as
-"(unreadable)" because a filtered dump lacks the page holding it), and the
+"(unreadable)", or the memcg line as "Charged to memcg (unreadable: ...
+page not in the dump)", because a filtered dump lacks the page holding the
+name, the memcg or its obj_cgroup), and the
 first differences.  The rate is taken over the records whose data the dump
 holds; exits 1 if it is below MIN_RATE (percent).
 """
@@ -16,6 +18,8 @@ import sys
 
 PFN = re.compile(r'^PFN (0x[0-9a-f]+|\d+) ', re.M)
 TS = re.compile(r', ts (\d+) ns')
+NOPAGE = re.compile(r'^Charged to memcg \(unreadable: [^\n]*page not in the dump[^\n]*\)\n', re.M)
+MEMCG_LINE = re.compile(r'^(Charged [^\n]*|Slab cache page)\n', re.M)
 
 
 def records(path):
@@ -54,6 +58,11 @@ def main():
             continue
         if 'memcg (unreadable)' in o and o.replace('memcg (unreadable)', '') == \
                 re.sub(r'memcg [^\n]*', 'memcg ', t).replace('memcg ', ''):
+            nodata += 1
+            continue
+        # the memcg (or its obj_cgroup) itself is in a page the dump lacks:
+        # pageowner says so instead of the kernel's memcg line
+        if NOPAGE.search(o) and NOPAGE.sub('', o) == MEMCG_LINE.sub('', t):
             nodata += 1
             continue
         tt, ot = TS.search(t), TS.search(o)

@@ -410,22 +410,7 @@ static struct po_error *run_stacks(struct args *a, FILE *out)
 	err = po_report_stacks_ex(prog, out, &a->opts, a->stacks_view, &info);
 	if (err)
 		return err;
-	if (info.source == PO_STACKS_FROM_STACK_LIST)
-		fprintf(note_fp(), "pageowner: %llu stacks from the kernel's stack_list, %llu printed, %llu pages\n",
-			(unsigned long long)info.nr_stacks,
-			(unsigned long long)info.nr_printed,
-			(unsigned long long)info.total_pages);
-	else
-		fprintf(note_fp(), "pageowner: %s%llu stacks summed from the per-page records, %llu printed, %llu pages\n",
-			info.fallback ? "this kernel has no stack_list (page_owner_stacks came in 6.9): " : "",
-			(unsigned long long)info.nr_stacks,
-			(unsigned long long)info.nr_printed,
-			(unsigned long long)info.total_pages);
-	if (info.truncated)
-		fprintf(note_fp(), "pageowner: warning: %s\n", info.note);
-	if (info.bad_stacks)
-		fprintf(note_fp(), "pageowner: warning: %llu stacks could not be read from the stackdepot\n",
-			(unsigned long long)info.bad_stacks);
+	po_stacks_info_notes(note_fp(), &info);
 	if (info.source == PO_STACKS_FROM_PAGES)
 		warn_stats(&info.walk);
 	return NULL;

@@ -1,5 +1,6 @@
 # The stack_list walk against a corrupted list (loop, garbage next pointer,
-# garbage stack_record, garbage head) on every 6.9+ churn fixture: compiled
+# garbage stack_record, garbage head) on every 6.9+ churn fixture (an incomplete
+# list is counted from the per-page records instead): compiled
 # from stacks_robust.c against the library under test.
 . "$(dirname "$0")/../lib.sh"
 lib=$(dirname "$PO")/libpageowner.a
@@ -13,7 +14,9 @@ cc -std=c11 -D_GNU_SOURCE $flags -I"$TOP/include" -I"$TOP/src" $(pkg-config --cf
 	fail "cannot compile stacks_robust.c"
 n=0
 for v in $(fx_versions); do
-	form=$(fx_forms "$v" churn | grep -m1 zstd) || continue
+	# the ELF dump: makedumpfile -d 31 of bookworm drops slab pages of
+	# 6.12 (where some struct stack nodes live), so the list is not intact
+	form=$(fx_forms "$v" churn | grep -m1 -x elf) || continue
 	dump=$(fx_dump "$v" churn "$form")
 	vml=$(fx_vmlinux "$v")
 	echo "$v churn $form:"

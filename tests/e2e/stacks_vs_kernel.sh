@@ -14,9 +14,17 @@ for v in $(fx_versions); do
 		out=$FXCACHE/$v/churn/stacks.$form.txt
 		"$PO" stacks --threshold 0 "$dump" "$vml" >"$out" 2>"$out.err" ||
 			{ rc=$?; cat "$out.err"; fail "$v $form: pageowner stacks exited $rc"; }
-		grep -q "from the kernel's stack_list" "$out.err" ||
-			{ cat "$out.err"; fail "$v $form: stacks did not say it read the kernel's stack_list"; }
-		echo "$v churn $form:"
+		incomplete=
+		if grep -q "totals summed from the per-page records instead" "$out.err"; then
+			# bookworm's makedumpfile -d 31 drops slab pages of 6.12,
+			# where some struct stack nodes live: the list is cut
+			case $form in elf) cat "$out.err"; fail "$v $form: stack_list incomplete in an ELF dump";; esac
+			incomplete=1
+		else
+			grep -q "from the kernel's stack_list" "$out.err" ||
+				{ cat "$out.err"; fail "$v $form: stacks did not say it read the kernel's stack_list"; }
+		fi
+		echo "$v churn $form:${incomplete:+ (stack_list incomplete in this dump: counted from the pages)}"
 		python3 "$TOP/tests/e2e/stacks_compare.py" show_stacks "$truth" "$out" 99 ||
 			fail "$v $form: below 99%"
 		# the default threshold is 0 as well: same output
@@ -28,7 +36,7 @@ for v in $(fx_versions); do
 		python3 "$TOP/tests/e2e/stacks_compare.py" show_stacks "$out" "$out.ko" 100 >/dev/null ||
 			fail "$v $form: --kernel-order has other stacks or counts"
 		# the list ends with init_page_owner()'s dummy_stack -> failure_stack
-		"$PO" stacks --kernel-order --stacks-handles "$dump" "$vml" 2>/dev/null |
+		[ -n "$incomplete" ] || "$PO" stacks --kernel-order --stacks-handles "$dump" "$vml" 2>/dev/null |
 			awk 'NF && !/^handle:/ && f {f=0; print} /^$/ {f=1} NR==1 {print}' |
 			tail -2 | tr '\n' ' ' | grep -q 'register_dummy_stack.* register_failure_stack' ||
 			fail "$v $form: the kernel-order list does not end with the dummy and failure stacks"
