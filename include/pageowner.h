@@ -203,6 +203,11 @@ struct po_memcg_info {
 struct po_error *po_page_memcg(struct po_program *prog,
 			       const struct po_record *rec,
 			       struct po_memcg_info *info);
+/* When po_page_memcg() failed: which object could not be read and why, in
+ * words that do not depend on the memory backend ("obj_cgroup 0x... not in
+ * the dump"). */
+void po_memcg_unreadable_text(const struct po_memcg_info *mi, const struct po_error *err,
+			      char *buf, size_t len);
 
 /* Reports (text unless stated). */
 struct po_report_opts {

@@ -195,6 +195,7 @@ struct po_error *po_page_memcg(struct po_program *prog,
 	}
 	if (!ptr)
 		return NULL;
+	info->memcg = ptr;	/* named by the caller if the lookup fails */
 	err = memcg_lookup(prog, ptr, &e);
 	if (err)
 		return err;
@@ -204,4 +205,13 @@ struct po_error *po_page_memcg(struct po_program *prog,
 	info->name_missing = e->name_missing;
 	memcpy(info->name, e->name, sizeof(info->name));
 	return NULL;
+}
+
+void po_memcg_unreadable_text(const struct po_memcg_info *mi, const struct po_error *err,
+			      char *buf, size_t len)
+{
+	/* the same words whatever read the memory (CLI or crash) */
+	snprintf(buf, len, "%s %#llx %s", mi->memcg ? "mem_cgroup" : "obj_cgroup",
+		 (unsigned long long)(mi->memcg ? mi->memcg : mi->objcg),
+		 err->code == PO_ERR_FAULT ? "not in the dump" : "is garbage");
 }

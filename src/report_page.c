@@ -68,8 +68,10 @@ void po_report_record(struct po_program *prog, FILE *out,
 	char gfp[1024], flags[1024];
 	po_format_gfp(prog, rec.gfp_mask, gfp, sizeof(gfp));
 	po_format_page_flags(prog, rec.page_flags, flags, sizeof(flags));
+	char memcg_why[128] = "";
 	err = po_page_memcg(prog, &rec, &mi);
 	if (err) {
+		po_memcg_unreadable_text(&mi, err, memcg_why, sizeof(memcg_why));
 		po_error_destroy(err);
 		mi.kind = PO_MEMCG_NONE;
 	}
@@ -106,6 +108,10 @@ void po_report_record(struct po_program *prog, FILE *out,
 			po_json_str(out, mi.name);
 			fprintf(out, ",\"online\":%s,\"via_objcg\":%s}",
 				mi.online ? "true" : "false", mi.via_objcg ? "true" : "false");
+		} else if (memcg_why[0]) {
+			fputs("{\"unreadable\":", out);
+			po_json_str(out, memcg_why);
+			fputc('}', out);
 		} else if (mi.kind == PO_MEMCG_SLAB) {
 			fputs("{\"slab\":true}", out);
 		} else {
@@ -157,7 +163,9 @@ void po_report_record(struct po_program *prog, FILE *out,
 	if (rec.last_migrate_reason != -1)
 		fprintf(out, "page has been migrated, last migrate reason: %s\n",
 			po_migrate_reason_name(prog, rec.last_migrate_reason));
-	if (mi.kind == PO_MEMCG_SLAB)
+	if (memcg_why[0])
+		fprintf(out, "Charged to memcg (unreadable: %s)\n", memcg_why);
+	else if (mi.kind == PO_MEMCG_SLAB)
 		fprintf(out, "Slab cache page\n");
 	else if (mi.kind == PO_MEMCG_CHARGED)
 		fprintf(out, "Charged %sto %smemcg %s\n", mi.via_objcg ? "(via objcg) " : "",

@@ -78,7 +78,9 @@ static void print_memcg(struct po_program *prog, FILE *out, const struct po_reco
 	err = po_page_memcg(prog, rec, &mi);
 	if (err) {
 		/* garbage pointer: the kernel would have read something; say so */
-		fprintf(out, "Charged to memcg (unreadable: %s)\n", err->message);
+		char why[128];
+		po_memcg_unreadable_text(&mi, err, why, sizeof(why));
+		fprintf(out, "Charged to memcg (unreadable: %s)\n", why);
 		po_error_destroy(err);
 		return;
 	}
@@ -146,9 +148,15 @@ void po_print_json_record(struct po_program *prog, FILE *out,
 		po_json_str(out, po_migrate_reason_name(prog, rec->last_migrate_reason));
 	fputs(",\"memcg\":", out);
 	err = po_page_memcg(prog, rec, &mi);
-	if (err || mi.kind == PO_MEMCG_NONE) {
-		fputs("null", out);
+	if (err) {
+		char why[128];
+		po_memcg_unreadable_text(&mi, err, why, sizeof(why));
+		fputs("{\"unreadable\":", out);
+		po_json_str(out, why);
+		fputc('}', out);
 		po_error_destroy(err);
+	} else if (mi.kind == PO_MEMCG_NONE) {
+		fputs("null", out);
 	} else if (mi.kind == PO_MEMCG_SLAB) {
 		fputs("{\"slab\":true}", out);
 	} else {

@@ -6,8 +6,8 @@ Prints the rate of the kernel's records that are byte-identical in ours,
 how the others differ (changed between the kernel's read and the crash:
 different allocation timestamp; decoded differently: same timestamp; or
 data missing from the dump: pageowner printed a memcg name as
-"(unreadable)", or the memcg line as "Charged to memcg (unreadable: ...
-page not in the dump)", because a filtered dump lacks the page holding the
+"(unreadable)", or the memcg line as "Charged to memcg (unreadable:
+obj_cgroup|mem_cgroup ADDR not in the dump)", because a filtered dump lacks the page holding the
 name, the memcg or its obj_cgroup), and the
 first differences.  The rate is taken over the records whose data the dump
 holds; exits 1 if it is below MIN_RATE (percent).
@@ -18,7 +18,7 @@ import sys
 
 PFN = re.compile(r'^PFN (0x[0-9a-f]+|\d+) ', re.M)
 TS = re.compile(r', ts (\d+) ns')
-NOPAGE = re.compile(r'^Charged to memcg \(unreadable: [^\n]*page not in the dump[^\n]*\)\n', re.M)
+NOPAGE = re.compile(r'^Charged to memcg \(unreadable: [^\n]* not in the dump\)\n', re.M)
 MEMCG_LINE = re.compile(r'^(Charged [^\n]*|Slab cache page)\n', re.M)
 
 
