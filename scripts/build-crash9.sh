@@ -1,10 +1,11 @@
 #!/bin/bash
 # Build crash 9.0.2 from Debian sid's source package, for opening dumps of
 # kernels that bookworm's crash 8.0.2 cannot (6.12 and later stop it with
-# "invalid structure member offset: kmem_cache_s_num").  Never run by CI or
+# "invalid structure member offset: kmem_cache_s_num" on our first 6.12
+# fixture; that was its SLUB_TINY config, see man/pageowner-crash.7).  Never run by CI or
 # `make check`; the crash e2e tests use the result when it is there.
 #
-#   sudo scripts/build-crash9.sh          # ~15 min on 2 cores (gdb 16.3)
+#   sudo scripts/build-crash9.sh          # ~15-25 min on 2 cores (gdb 16.3)
 #   make -C plugins/crash crash9          # pageowner-crash9.so against its defs.h
 #   /var/cache/pageowner/crash9/src/crash -s --kaslr 0xOFFSET vmlinux vmcore
 #
