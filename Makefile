@@ -65,6 +65,11 @@ demo: deps all
 bench: deps all
 	@bash bench/run.sh
 
+# pageowner on a bigger OOM dump (BENCH_SCALE_MEM, default 4G) made with the
+# kernel `make fixtures` built; needs qemu-system-x86 and disk for the dump.
+bench-scale: deps all
+	@bash bench/scale.sh
+
 fixtures:
 	tests/fixtures/make-fixtures
 
@@ -85,4 +90,4 @@ install: all
 	if [ -f man/pageowner-crash.7 ]; then install -D -m 644 man/pageowner-crash.7 $(DESTDIR)$(PREFIX)/share/man/man7/pageowner-crash.7; fi
 	if [ -f /usr/include/crash/defs.h ]; then $(MAKE) -C plugins/crash && $(MAKE) -C plugins/crash install; fi
 
-.PHONY: deps check demo bench fixtures install crash-ext crash9
+.PHONY: deps check demo bench bench-scale fixtures install crash-ext crash9
