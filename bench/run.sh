@@ -27,12 +27,17 @@ for v in $(fx_versions); do
 	done
 done
 if /usr/bin/python3 -c 'import drgn' 2>/dev/null; then
-	v=$(fx_versions | head -1)
-	vml=$(fx_vmlinux "$v"); dump=$(fx_dump "$v" churn elf)
-	echo
-	echo "baseline: drgn (Python) reading page_owner of the first 20000 PFNs of $v/churn/elf"
 	# drgn 0.0.22 needs .debug_line, which the committed fixtures drop:
-	# use the full vmlinux of the fixture build when it is around.
+	# use the full vmlinux of a fixture build when one is around (else the
+	# slim one, and drgn says why it cannot).
+	v=$(fx_versions | head -1)
+	for w in $(fx_versions); do
+		[ -f "${FIXTURE_WORK:-/var/tmp/pageowner-fixtures}/$w/src/vmlinux" ] && { v=$w; break; }
+	done
+	# drgn 0.0.22 cannot translate addresses in QEMU's paging=false ELF
+	vml=$(fx_vmlinux "$v"); dump=$(fx_dump "$v" churn d31.zstd)
+	echo
+	echo "baseline: drgn (Python) reading page_owner of the first 20000 PFNs of $v/churn/d31.zstd"
 	full=${FIXTURE_WORK:-/var/tmp/pageowner-fixtures}/$v/src/vmlinux
 	[ -f "$full" ] && vml=$full
 	t0=$(date +%s.%N)
