@@ -143,7 +143,9 @@ struct po_error *po_stackdepot_init(struct po_program *prog)
 		if (po_dwarf_type(prog->dw, "struct stack_record", &rec) &&
 		    po_dwarf_member(&rec, "entries", &m)) {
 			long n = po_dwarf_array_len(&m.type);
-			if (n > 0 && n <= MAX_FRAMES_LIMIT)
+			/* 6.8+: entries[CONFIG_STACKDEPOT_MAX_FRAMES]; before,
+			 * a variable-sized entries[1] (5.x) or entries[] */
+			if (n > 1 && n <= MAX_FRAMES_LIMIT)
 				sd->max_frames = (size_t)n;
 		}
 	}
