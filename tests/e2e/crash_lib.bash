@@ -82,7 +82,8 @@ crash_run() {
 crash_reason() {
 	local r
 	r=$(grep -m1 -A1 -E '^crash[^ ]*: ' "$1" | tr -s ' \n' ' ' | sed 's/ *$//')
-	[ -n "$r" ] && echo "$r" || tail -1 "$1"
+	[ -n "$r" ] || r=$(grep -v '^[[:space:]]*$' "$1" | tail -1)
+	echo "${r:-crash printed nothing}"
 }
 
 # Compare two files; on a difference show the first lines of it and fail.
