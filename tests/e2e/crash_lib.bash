@@ -103,12 +103,13 @@ crash_norm_format() {
 	       -e 's/"dump_format":"[^"]*",?//' -e '/^dump format: /d' "$1"
 }
 
-# crash_compare VER: for every crash build that opens VER's dumps, every
+# crash_compare VER [MIN_MAJOR]: for every crash build (of major version
+# MIN_MAJOR or newer) that opens VER's dumps, every
 # `pageowner` subcommand inside crash must print exactly what the CLI prints
 # (churn ELF dump: all subcommands; churn -d 31 dump without --kaslr, and
 # oom dump: pages, stacks, top).  Skips (77) with the reasons when no crash build opens VER's dumps.
 crash_compare() {
-	local ver=$1 vml elf kaslr ref cli cr line name args n opened=0 pfns
+	local ver=$1 min_major=${2:-0} vml elf kaslr ref cli cr line name args n opened=0 pfns
 	local -a reasons=() cmds=()
 	[ -f "$FX/$ver/vmlinux.zst" ] || skip "no $ver fixtures (tests/fixtures/$ver)"
 	[ -x "$CRASH8" ] || [ -x "$CRASH9" ] ||
@@ -171,6 +172,11 @@ crash_compare() {
 
 	local bname bin ext out
 	while read -r bname bin ext; do
+		local major=${bname#crash-}; major=${major%%.*}
+		if [ "${major:-0}" -lt "$min_major" ] 2>/dev/null; then
+			reasons+=("$bname is not made for $ver kernels (crash $min_major+ is)")
+			continue
+		fi
 		out=$CRASH_TMP/$bname; mkdir -p "$out"
 		sed "s|@OUT@|$out|" "$CRASH_TMP/cmds" >"$out/cmds"
 		crash_run "$bin" "$ext" "$vml" "$elf" "$kaslr" "$out/cmds" "$out/crash.log"
