@@ -63,3 +63,21 @@ fx_truth() {
 	done
 	return 1
 }
+
+# fx_build_c NAME: compile tests/e2e/NAME.c against the library under test
+# ($PO's build: with its sanitizers in build-asan) and print the binary's
+# path.  Returns 2 if that build has no libpageowner.a, 1 if it does not
+# compile.
+fx_build_c() {
+	local b lib bin flags=
+	b=$(dirname "$PO"); lib=$b/libpageowner.a; bin=$b/tests/$1
+	[ -f "$lib" ] || return 2
+	case $b in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
+	mkdir -p "$b/tests"
+	# shellcheck disable=SC2046,SC2086
+	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $flags \
+		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
+		-o "$bin" "$TOP/tests/e2e/$1.c" "$lib" \
+		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) >&2 || return 1
+	echo "$bin"
+}

@@ -2,17 +2,9 @@
 # (libkdumpfile <= 0.5.4 cache bug; see dump_cache.c): every dump form of
 # every fixture kernel, through the library under test.
 . "$(dirname "$0")/../lib.sh"
-lib=$(dirname "$PO")/libpageowner.a
-[ -f "$lib" ] || skip "no $lib"
-flags=
-case "$lib" in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
-bin=$(dirname "$PO")/tests/dump_cache
-mkdir -p "$(dirname "$bin")"
-# shellcheck disable=SC2046
-cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $flags -I"$TOP/include" -I"$TOP/src" \
-	$(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
-	-o "$bin" "$TOP/tests/e2e/dump_cache.c" "$lib" $(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) ||
-	fail "cannot compile dump_cache.c"
+bin=$(fx_build_c dump_cache); rc=$?
+[ $rc = 2 ] && skip "no libpageowner.a next to $PO"
+[ $rc = 0 ] || fail "cannot compile dump_cache.c"
 n=0
 for v in $(fx_versions); do
 	for form in $(fx_forms "$v" churn); do

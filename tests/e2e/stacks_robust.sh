@@ -3,15 +3,9 @@
 # list is counted from the per-page records instead): compiled
 # from stacks_robust.c against the library under test.
 . "$(dirname "$0")/../lib.sh"
-lib=$(dirname "$PO")/libpageowner.a
-[ -f "$lib" ] || skip "no $lib"
-flags=
-case "$lib" in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
-bin=$(dirname "$PO")/tests/stacks_robust
-mkdir -p "$(dirname "$bin")"
-cc -std=c11 -D_GNU_SOURCE $flags -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
-	-o "$bin" "$TOP/tests/e2e/stacks_robust.c" "$lib" $(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) ||
-	fail "cannot compile stacks_robust.c"
+bin=$(fx_build_c stacks_robust); rc=$?
+[ $rc = 2 ] && skip "no libpageowner.a next to $PO"
+[ $rc = 0 ] || fail "cannot compile stacks_robust.c"
 n=0
 for v in $(fx_versions); do
 	# the ELF dump: makedumpfile -d 31 of bookworm drops slab pages of
