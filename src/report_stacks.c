@@ -305,14 +305,6 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 	struct po_error *err = po_report_stacks_ex(prog, out, opts, view, &info);
 	if (err)
 		return err;
-	if (info.source == PO_STACKS_FROM_STACK_LIST)
-		fprintf(stderr, "pageowner: stacks from the kernel's stack_list\n");
-	else if (info.fallback)
-		fprintf(stderr, "pageowner: this kernel has no stack_list (page_owner_stacks came in 6.9): totals summed from the per-page records\n");
-	if (info.list_incomplete)
-		fprintf(stderr, "pageowner: warning: %s: totals summed from the per-page records instead\n",
-			info.note);
-	else if (info.truncated)
-		fprintf(stderr, "pageowner: warning: %s\n", info.note);
+	po_stacks_info_notes(stderr, &info);
 	return NULL;
 }
