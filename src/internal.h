@@ -172,7 +172,7 @@ struct po_layout {
 	bool memcg_line;  /* 5.18+ */
 	int dump_fmt;     /* __dump_page_owner: 1 free_ts + free stack, 2 6.8+ free pid, 3 7.3 */
 	/* page flag fields for %pGp */
-	struct { char name[16]; int width, shift; bool hex; } pff[5];
+	struct po_pff { char name[16]; int width, shift; bool hex; } pff[5];
 	uint64_t pageflags_mask;
 	int nr_pageflags;
 	/* vmemmap */

@@ -659,7 +659,7 @@ static bool read_pff(struct po_program *prog)
 	    !po_symbol_addr(prog, "pff", &addr))
 		return false;
 	po_symbol_addr(prog, "default_flag_spec", &flag_spec);
-	struct { char name[16]; int width, shift; bool hex; } f[5];
+	struct po_pff f[5];
 	memset(f, 0, sizeof(f));
 	int used = 0;
 	for (long i = 0; i < n; i++) {
@@ -687,7 +687,6 @@ static bool read_pff(struct po_program *prog)
 	}
 	if (used > 64)
 		return false;
-	memset(L->pff, 0, sizeof(L->pff));
 	memcpy(L->pff, f, sizeof(f));
 	return true;
 }
