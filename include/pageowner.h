@@ -76,6 +76,15 @@ struct po_error *po_program_open_dump(struct po_program *prog, const char *path)
 /* Or bring your own memory (crash extension). */
 void po_program_set_memory(struct po_program *prog,
 			   const struct po_memory_ops *ops, void *arg);
+/*
+ * VMCOREINFO from a backend that has the dump's own (crash's
+ * pc->read_vmcoreinfo): read(arg, "KEY") returns the value as a malloc()ed
+ * string, or NULL.  Values are checked as a dump file's are; the build id
+ * is taken from it at once (so load_vmlinux checks the vmlinux against it).
+ */
+void po_program_set_vmcoreinfo_reader(struct po_program *prog,
+				      char *(*read)(void *arg, const char *key),
+				      void *arg);
 /* Facts a custom memory backend knows; the dump backend sets them itself. */
 void po_program_set_kaslr_offset(struct po_program *prog, uint64_t off);
 void po_program_set_release(struct po_program *prog, const char *release);
@@ -95,6 +104,21 @@ void po_program_set_interrupt(struct po_program *prog,
 /* Is this file a dump (true) or something else (false)?  For argument order. */
 bool po_file_is_dump(const char *path);
 bool po_file_is_elf_vmlinux(const char *path);
+
+/*
+ * Values no kernel writes into a page_owner record: a bit flipped in storage,
+ * a page of another dump, garbage in kernel memory.  A record that has one is
+ * still printed where the kernel would print it (`pages`), is marked in JSON
+ * ("suspect": [...]) and is left out of every total.
+ */
+enum po_suspect {
+	PO_SUSPECT_ORDER = 1 << 0, /* order above the kernel's largest */
+	PO_SUSPECT_PID = 1 << 1,   /* pid or tgid outside [0, PID_MAX_LIMIT] */
+	PO_SUSPECT_TS = 1 << 2,    /* allocated after the dump (beyond twice its uptime) */
+	PO_SUSPECT_STACK = 1 << 3, /* allocation stack unreadable */
+};
+/* "order,pid" for the bits of a suspect mask, in enum order. */
+const char *po_suspect_name(unsigned bit);
 
 /* One PFN as the decoder sees it. */
 struct po_record {
@@ -123,6 +147,7 @@ struct po_record {
 	int32_t pid, tgid, free_pid, free_tgid;
 	int pageblock_mt;       /* migratetype of the pageblock; -1 unknown */
 	bool pageblock_isolate; /* 6.17+ isolate bit */
+	unsigned suspect;       /* enum po_suspect bits (allocated records) */
 };
 
 /* Walk modes. */
@@ -141,7 +166,21 @@ struct po_walk_stats {
 	uint64_t pfns_missing;    /* PFNs whose struct page/page_ext is not in the dump */
 	uint64_t sections;        /* present memory sections */
 	uint64_t sections_missing;/* sections whose arrays could not be read at all */
+	/* allocated records with values no kernel writes (enum po_suspect):
+	 * not in pfns_allocated/pages_allocated; a record may count in
+	 * several of the per-kind counters */
+	uint64_t records_suspect;
+	uint64_t suspect_order, suspect_pid, suspect_ts, suspect_stack;
 };
+
+/*
+ * The warnings a walk leaves for the user, one line each, "pageowner: "
+ * first: PFNs whose data the dump lacks, suspect records, memcg names the
+ * dump lacks.  `totals` says the report summed records (suspect ones were
+ * left out) rather than printed them.
+ */
+void po_walk_stats_warn(struct po_program *prog, FILE *fp,
+			const struct po_walk_stats *st, bool totals);
 
 /* Return NULL to go on, &po_error_stop to stop cleanly, or an error. */
 typedef struct po_error *(*po_record_fn)(struct po_program *prog,
@@ -214,7 +253,7 @@ struct po_report_opts {
 	bool json;
 	int mode;            /* pages: 0 stack, 1 handle, 2 stack_handle */
 	const char *nid_list;
-	long long threshold; /* stacks */
+	uint64_t threshold;  /* stacks: nr_base_pages below it are not printed */
 	bool from_pages;     /* stacks */
 	bool kernel_order;   /* stacks */
 	int top_n;           /* top */
@@ -238,6 +277,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 
 /* Facts about the dump and kernel. */
 const char *po_program_release(struct po_program *prog);
+/* The build id of the dumped kernel (VMCOREINFO BUILD-ID), NULL if unknown. */
+const char *po_program_build_id(struct po_program *prog);
 const char *po_program_dump_format(struct po_program *prog);
 
 #ifdef __cplusplus

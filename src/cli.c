@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "internal.h"
@@ -90,13 +91,21 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 {
 	struct po_error *err;
 	const char *dump = NULL, *vmlinux = cli->vmlinux;
+	struct stat st;
 
+	if (vmlinux) {
+		if (stat(vmlinux, &st) < 0)
+			return po_error_create(PO_ERR_OS, "%s: %s", vmlinux, strerror(errno));
+		if ((err = po_file_check_regular(vmlinux, &st)))
+			return err;
+	}
 	for (int i = 0; i < cli->nfiles; i++) {
 		const char *f = cli->files[i];
-		FILE *fp = fopen(f, "r");
-		if (!fp)
+		/* by type first: a FIFO is never opened, a directory never read */
+		if (stat(f, &st) < 0)
 			return po_error_create(PO_ERR_OS, "%s: %s", f, strerror(errno));
-		fclose(fp);
+		if ((err = po_file_check_regular(f, &st)))
+			return err;
 		if (!dump && po_file_is_dump(f))
 			dump = f;
 		else if (!vmlinux && po_file_is_elf_vmlinux(f))
@@ -113,6 +122,8 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	if (!vmlinux)
 		return po_error_create(PO_ERR_USAGE,
 				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
+	cli->dump_path = dump;
+	cli->vmlinux_path = vmlinux;
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
@@ -125,25 +136,26 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 		return err;
 	err = need_owner ? po_program_init_kernel(cli->prog) :
 			   po_program_init_kernel_no_owner(cli->prog);
+	if (err)
+		return err;
+	/* the output only now: a failed open never truncates it, and it is
+	 * never one of the inputs */
+	if (!cli->out) {
+		const char *inputs[] = { dump, vmlinux };
+		err = po_cli_output_open(&cli->outf, cli->output, inputs, 2, &cli->out);
+	}
 	return err;
 }
 
-void po_cli_warn_stats(const struct po_walk_stats *st)
+void po_cli_warn_stats(const struct po_walk_stats *st, bool totals)
 {
-	if (po_cli_current && po_cli_current->memcg_names_missing)
-		fprintf(stderr,
-			"pageowner: warning: the cgroup names of %llu memcgs are not in the dump (filtered pages): printed as \"(unreadable)\"\n",
-			(unsigned long long)po_cli_current->memcg_names_missing);
-	if (st->pfns_missing)
-		fprintf(stderr,
-			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
-			(unsigned long long)st->pfns_missing);
+	po_walk_stats_warn(po_cli_current, stderr, st, totals);
 }
 
 /* The options that are not report options (report_opts.h). */
 enum {
 	OPT_VMLINUX = 256, OPT_HANDLES, OPT_STACKS_HANDLES, OPT_PHYS, OPT_PAGE,
-	OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_FREED,
+	OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_FREED, OPT_TIMEOUT,
 };
 
 /* getopt_long() names the candidates of an ambiguous abbreviation in this
@@ -160,6 +172,7 @@ static const struct option long_opts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "freed", no_argument, NULL, OPT_FREED },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -171,7 +184,9 @@ static int parse(struct po_cli *cli, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:t:n:hV", long_opts, NULL)) != -1) {
+	/* options may follow the files ("pages vmcore vmlinux --json"); "--"
+	 * ends them */
+	while ((c = getopt_long(argc, argv, "o:t:n:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
 		case 'o': cli->output = optarg; break;
@@ -183,6 +198,7 @@ static int parse(struct po_cli *cli, int argc, char **argv)
 		case OPT_STRICT: cli->strict = true; break;
 		case OPT_FREED: cli->freed = true; break;
 		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
+		case OPT_TIMEOUT: cli->timeout = optarg; break;
 		case 'h': cli->help = true; break;
 		case 'V': cli->version = true; break;
 		case '?': return 2; /* getopt_long() said why */
@@ -209,7 +225,7 @@ static int cmd_pages(struct po_cli *cli)
 		err = po_report_pages(cli->prog, cli->out, &cli->opts, &st);
 	if (err)
 		return po_cli_fail(err);
-	po_cli_warn_stats(&st);
+	po_cli_warn_stats(&st, false);
 	return cli->strict && st.pfns_missing ? 10 : 0;
 }
 
@@ -307,23 +323,10 @@ int main(int argc, char **argv)
 			printf("pageowner %s\n", PAGEOWNER_VERSION);
 			return 0;
 		}
-		cli.out = stdout;
-		if (cli.output) {
-			cli.out = fopen(cli.output, "w");
-			if (!cli.out) {
-				fprintf(stderr, "pageowner: %s: %s\n", cli.output, strerror(errno));
-				return 3;
-			}
-		}
-		static char buf[1 << 16];
-		setvbuf(cli.out, buf, _IOFBF, sizeof(buf));
+		/* cli.out is opened by the command once its inputs are open */
 		ret = commands[i].fn(&cli);
-		if (fflush(cli.out) != 0 && ret == 0) {
-			fprintf(stderr, "pageowner: write error: %s\n", strerror(errno));
-			ret = 3;
-		}
-		if (cli.output)
-			fclose(cli.out);
+		/* --strict's 10 still wrote the whole report */
+		ret = po_cli_output_close(&cli.outf, ret, ret == 0 || ret == 10);
 		po_program_destroy(cli.prog);
 		return ret;
 	}

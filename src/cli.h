@@ -6,6 +6,21 @@
 #include "pageowner.h"
 #include "report_opts.h"
 
+/* -o FILE (cli_output.c). */
+struct po_cli_output {
+	FILE *fp;
+	const char *path;   /* NULL: standard output */
+	char *tmp;          /* the file beside path written until success */
+};
+/* Open the output (stdout when path is NULL) once the inputs are open: a
+ * path that is one of the n inputs is a usage error. */
+struct po_error *po_cli_output_open(struct po_cli_output *o, const char *path,
+				    const char *const *inputs, size_t n, FILE **fp);
+/* Flush and close it; keep: rename the temporary file over the path (else
+ * it is removed and an existing file keeps its contents).  Returns ret, or
+ * 3 after a write error. */
+int po_cli_output_close(struct po_cli_output *o, int ret, bool keep);
+
 struct po_cli {
 	struct po_program *prog;
 	struct po_report_opts opts;
@@ -14,19 +29,25 @@ struct po_cli {
 	const char *phys, *page;
 	const char *report;       /* batch: which report */
 	const char *debug_dir;    /* batch: where vmlinux files are */
+	const char *timeout;      /* batch: --timeout SECONDS */
 	int stacks_view;          /* 1 --handles, 2 --stacks-handles */
 	bool strict, help, version, freed;
 	char **files;
 	int nfiles;
-	FILE *out;
+	FILE *out;                /* opened by po_cli_open() */
+	struct po_cli_output outf;
+	const char *dump_path, *vmlinux_path; /* the inputs po_cli_open() took */
 };
 
 int po_exit_code(const struct po_error *err);
 /* The program of the running command (for end-of-run warnings). */
 extern struct po_program *po_cli_current;
 int po_cli_fail(struct po_error *err);
+/* Tell the dump from the vmlinux, open both, set up the kernel model, then
+ * open the output (-o) */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
-void po_cli_warn_stats(const struct po_walk_stats *st);
+/* The walk's warnings on stderr; totals: the report summed records. */
+void po_cli_warn_stats(const struct po_walk_stats *st, bool totals);
 
 /* Run a command by name (batch uses it; not batch itself). */
 int po_cli_run_command(const char *name, struct po_cli *cli);

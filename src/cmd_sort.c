@@ -184,7 +184,7 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	if (!err)
 		err = po_sort_feed_dump(s, cli.prog, &st);
 	if (!err)
-		po_cli_warn_stats(&st);
+		po_cli_warn_stats(&st, true);
 	po_program_destroy(cli.prog);
 	return err;
 }
@@ -223,24 +223,24 @@ static int run(struct sort_args *a)
 		po_sort_destroy(s);
 		return po_cli_fail(err);
 	}
-	/* opened only now, so that OUTPUT may be the INPUT */
-	out = output ? fopen(output, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "pageowner: %s: %s\n", output, strerror(errno));
+	/* opened only now that the input is read; never one of the inputs
+	 * (page_owner_sort truncated an INPUT given as OUTPUT before reading) */
+	const char *inputs[3] = { a->vmlinux };
+	size_t ni = 1;
+	for (int i = 0; i < a->nfiles && ni < 3; i++)
+		if (strcmp(a->files[i], "-") && a->files[i] != output)
+			inputs[ni++] = a->files[i];
+	struct po_cli_output o;
+	err = po_cli_output_open(&o, output, inputs, ni, &out);
+	if (err) {
 		po_sort_destroy(s);
-		return 3;
+		return po_cli_fail(err);
 	}
-	setvbuf(out, NULL, _IOFBF, 1 << 16);
 	if (a->json)
 		po_sort_print_json(s, out);
 	else
 		po_sort_print(s, out);
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "pageowner: write error: %s\n", strerror(errno));
-		ret = 3;
-	}
-	if (out != stdout)
-		fclose(out);
+	ret = po_cli_output_close(&o, ret, true);
 	po_sort_destroy(s);
 	return ret;
 }

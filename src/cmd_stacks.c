@@ -16,7 +16,7 @@ int po_cmd_stacks(struct po_cli *cli)
 		return po_cli_fail(err);
 	po_stacks_info_notes(stderr, &info);
 	if (info.source == PO_STACKS_FROM_PAGES) {
-		po_cli_warn_stats(&info.walk);
+		po_cli_warn_stats(&info.walk, true);
 		if (cli->strict && info.walk.pfns_missing)
 			return 10;
 	}

@@ -11,6 +11,6 @@ int po_cmd_top(struct po_cli *cli)
 		err = po_report_top_ex(cli->prog, cli->out, &cli->opts, &st);
 	if (err)
 		return po_cli_fail(err);
-	po_cli_warn_stats(&st);
+	po_cli_warn_stats(&st, true);
 	return cli->strict && st.pfns_missing ? 10 : 0;
 }

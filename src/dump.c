@@ -11,16 +11,13 @@
 
 #include "internal.h"
 
-struct vmci_line { char *key, *value; };
-
 struct po_dump {
 	kdump_ctx_t *ctx;
 	int fd;
 	char *path;
-	char format[96];
-	struct vmci_line *lines;
-	size_t nr_lines;
-	char *vmcoreinfo;
+	uint64_t size;
+	struct po_dump_header hdr;  /* checked before libkdumpfile saw the file */
+	char format[128];
 	uint64_t page_size;
 	/* reads that never ask libkdumpfile for a page the file lacks (see
 	 * guarded_read) */
@@ -29,6 +26,8 @@ struct po_dump {
 	addrxlat_sys_t *axsys;
 	bool guard_tried;
 };
+
+static const char *kdump_message(kdump_ctx_t *ctx);
 
 static struct po_error *kdump_error(struct po_dump *d, kdump_status st,
 				    const char *what)
@@ -54,177 +53,48 @@ static struct po_error *kdump_error(struct po_dump *d, kdump_status st,
 		code = PO_ERR_INVALID;
 	}
 	return po_error_create(code, "%s: %s: %s", d->path, what,
-			       kdump_get_err(d->ctx));
-}
-
-/* An ELF core whose PT_LOAD segments go past the end of the file. */
-static struct po_error *check_elf_truncated(struct po_dump *d)
-{
-	Elf64_Ehdr eh;
-	struct stat st;
-
-	if (pread(d->fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 || fstat(d->fd, &st) < 0)
-		return NULL;
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		if (pread(d->fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)) !=
-		    (ssize_t)sizeof(ph))
-			return po_error_create(PO_ERR_CORRUPT,
-					       "%s: dump is truncated: program header %u is past the end of the file",
-					       d->path, i);
-		if (ph.p_type == PT_LOAD &&
-		    ph.p_offset + ph.p_filesz > (uint64_t)st.st_size)
-			return po_error_create(PO_ERR_CORRUPT,
-					       "%s: dump is truncated: PT_LOAD %u (physical %#llx) ends at file offset %#llx, the file has %#llx bytes",
-					       d->path, i, (unsigned long long)ph.p_paddr,
-					       (unsigned long long)(ph.p_offset + ph.p_filesz),
-					       (unsigned long long)st.st_size);
-	}
-	return NULL;
-}
-
-/*
- * kdump-compressed: the page descriptors follow the header, sub-header and
- * the two bitmaps; one per dumpable page (bit set in the second bitmap).  A
- * file shorter than its descriptors, or whose last page lies past its end,
- * is truncated.
- */
-static struct po_error *check_diskdump_truncated(struct po_dump *d)
-{
-	uint8_t hdr[448];
-	struct stat st;
-	uint32_t block_size, sub_blocks, bitmap_blocks;
-	uint64_t nbits = 0, pd_start, bm_start, bm_len;
-
-	if (pread(d->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
-	    memcmp(hdr, "KDUMP   ", 8) != 0 || fstat(d->fd, &st) < 0)
-		return NULL;
-	block_size = po_get_u32(hdr + 428);
-	sub_blocks = po_get_u32(hdr + 432);
-	bitmap_blocks = po_get_u32(hdr + 436);
-	if (block_size < 512 || block_size > (1 << 20) || bitmap_blocks == 0)
-		return po_error_create(PO_ERR_CORRUPT, "%s: corrupt kdump header (block size %u, %u bitmap blocks)",
-				       d->path, block_size, bitmap_blocks);
-	bm_start = (uint64_t)(1 + sub_blocks) * block_size;
-	bm_len = (uint64_t)bitmap_blocks * block_size / 2;
-	pd_start = bm_start + (uint64_t)bitmap_blocks * block_size;
-	if ((uint64_t)st.st_size < pd_start)
-		goto truncated;
-	uint8_t *bm = malloc(bm_len);
-	if (!bm)
-		return &po_error_nomem;
-	if (pread(d->fd, bm, bm_len, bm_start + bm_len) != (ssize_t)bm_len) {
-		free(bm);
-		goto truncated;
-	}
-	for (uint64_t i = 0; i < bm_len; i++)
-		nbits += __builtin_popcount(bm[i]);
-	free(bm);
-	if (!nbits)
-		return NULL;
-	/* Page data follow the PFN order, but zero pages share one block at
-	 * the start: look at the end of the descriptor table, not one entry. */
-	uint64_t n = nbits < 65536 ? nbits : 65536;
-	uint8_t *pd = malloc(n * 24);
-	if (!pd)
-		return &po_error_nomem;
-	if (pread(d->fd, pd, n * 24, pd_start + (nbits - n) * 24) != (ssize_t)(n * 24)) {
-		free(pd);
-		goto truncated;
-	}
-	uint64_t end = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t e = po_get_u64(pd + i * 24) + po_get_u32(pd + i * 24 + 8);
-		if (e > end)
-			end = e;
-	}
-	free(pd);
-	if (end > (uint64_t)st.st_size)
-		goto truncated;
-	return NULL;
-truncated:
-	return po_error_create(PO_ERR_CORRUPT,
-			       "%s: dump is truncated: its page data ends before the last of its pages (file has %llu bytes)",
-			       d->path, (unsigned long long)st.st_size);
-}
-
-/* kdump-compressed: compression and dump level from the headers. */
-static void describe_diskdump(struct po_dump *d, const char *fmt)
-{
-	uint8_t hdr[440];
-	uint32_t status, block_size;
-	int32_t level = -1;
-	const char *comp = "uncompressed";
-
-	snprintf(d->format, sizeof(d->format), "%s", fmt);
-	if (pread(d->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
-	    memcmp(hdr, "KDUMP   ", 8) != 0)
-		return;
-	status = po_get_u32(hdr + 424);
-	block_size = po_get_u32(hdr + 428);
-	if (status & 0x1) comp = "zlib";
-	else if (status & 0x2) comp = "lzo";
-	else if (status & 0x4) comp = "snappy";
-	else if (status & 0x20) comp = "zstd";
-	if (block_size >= 4096 && block_size <= (1 << 20)) {
-		uint8_t sub[12];
-		if (pread(d->fd, sub, sizeof(sub), block_size) == (ssize_t)sizeof(sub))
-			level = (int32_t)po_get_u32(sub + 8);
-	}
-	if (level >= 0)
-		snprintf(d->format, sizeof(d->format), "kdump-compressed (%s, dump level %d)%s",
-			 comp, level, (status & 0x8) ? ", INCOMPLETE" : "");
-	else
-		snprintf(d->format, sizeof(d->format), "kdump-compressed (%s)", comp);
-}
-
-static struct po_error *parse_vmcoreinfo(struct po_dump *d)
-{
-	char *raw = NULL, *line, *save;
-
-	if (kdump_vmcoreinfo_raw(d->ctx, &raw) != KDUMP_OK || !raw)
-		return po_error_create(PO_ERR_FORMAT,
-				       "%s: the dump has no VMCOREINFO (was it made with a vmcoreinfo-aware tool, e.g. QEMU's -device vmcoreinfo?)",
-				       d->path);
-	d->vmcoreinfo = raw;
-	char *copy = strdup(raw);
-	if (!copy)
-		return &po_error_nomem;
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-		struct vmci_line *l;
-		if (!eq)
-			continue;
-		l = po_xrealloc_array(d->lines, d->nr_lines + 1, sizeof(*l));
-		if (!l) {
-			free(copy);
-			return &po_error_nomem;
-		}
-		d->lines = l;
-		*eq = '\0';
-		l[d->nr_lines].key = strdup(line);
-		l[d->nr_lines].value = strdup(eq + 1);
-		if (!l[d->nr_lines].key || !l[d->nr_lines].value) {
-			free(l[d->nr_lines].key);
-			free(l[d->nr_lines].value);
-			free(copy);
-			return &po_error_nomem;
-		}
-		d->nr_lines++;
-	}
-	free(copy);
-	return NULL;
+			       kdump_message(d->ctx));
 }
 
 const char *po_dump_vmcoreinfo(struct po_dump *d, const char *key)
 {
-	for (size_t i = 0; i < d->nr_lines; i++)
-		if (strcmp(d->lines[i].key, key) == 0)
-			return d->lines[i].value;
-	return NULL;
+	return po_vmcoreinfo_get(d->hdr.vi, key);
+}
+
+/*
+ * libkdumpfile 0.5.1 cannot free a context whose open failed: the format's
+ * cleanup has already freed its private data, and kdump_free() then calls
+ * the format's attribute cleanup on it (a NULL dereference).  Such a context
+ * is parked here, still reachable, instead of freed.  dump_check.c refuses
+ * the headers known to fail first, so this is for what it does not know.
+ */
+struct parked { kdump_ctx_t *ctx; struct parked *next; };
+static struct parked *parked_ctxs;
+
+static void park_failed_ctx(kdump_ctx_t *ctx)
+{
+	struct parked *p = malloc(sizeof(*p));
+	if (!p)
+		return; /* lost: still better than freeing it */
+	p->ctx = ctx;
+	p->next = __atomic_load_n(&parked_ctxs, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&parked_ctxs, &p->next, p, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+/* libkdumpfile's message without its attribute plumbing ("Cannot set
+ * file.set.0.fd: "). */
+static const char *kdump_message(kdump_ctx_t *ctx)
+{
+	const char *m = kdump_get_err(ctx);
+	const char *p;
+
+	if (!m)
+		return "unknown error";
+	if (!strncmp(m, "Cannot set file.", 16) && (p = strstr(m, "fd: ")))
+		return p + 4;
+	return m;
 }
 
 struct po_error *po_dump_open(const char *path, struct po_dump **ret)
@@ -232,7 +102,6 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	struct po_error *err;
 	struct po_dump *d = calloc(1, sizeof(*d));
 	kdump_status st;
-	const char *fmt = NULL;
 	kdump_num_t num;
 	bool flat = false;
 
@@ -244,11 +113,9 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 		err = &po_error_nomem;
 		goto fail;
 	}
-	d->fd = open(path, O_RDONLY);
-	if (d->fd < 0) {
-		err = po_error_create(PO_ERR_OS, "%s: %s", path, strerror(errno));
+	err = po_file_open(path, &d->fd, &d->size);
+	if (err)
 		goto fail;
-	}
 	if (po_flat_detect(d->fd)) {
 		int nfd;
 		err = po_flat_rearrange(d->fd, path, &nfd);
@@ -257,23 +124,39 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 		close(d->fd);
 		d->fd = nfd;
 		flat = true;
+		struct stat sb;
+		if (fstat(d->fd, &sb) < 0) {
+			err = po_error_create(PO_ERR_OS, "%s: rearranged flattened dump: %s",
+					      path, strerror(errno));
+			goto fail;
+		}
+		d->size = (uint64_t)sb.st_size;
 	}
+	/* Headers, notes and VMCOREINFO checked before libkdumpfile reads
+	 * them (dump_check.c). */
+	err = po_dump_check(d->fd, path, d->size, &d->hdr);
+	if (err)
+		goto fail;
 	d->ctx = kdump_new();
 	if (!d->ctx) {
 		err = &po_error_nomem;
 		goto fail;
 	}
-	/* A truncated kdump file can fail already while opening. */
-	err = check_diskdump_truncated(d);
-	if (err)
+	/* read(2), never mmap(2): a page of the file that is not there (the
+	 * file shrank, or a descriptor points past its end) reads as an error,
+	 * not as SIGBUS. */
+	st = kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	if (st != KDUMP_OK) {
+		err = kdump_error(d, st, "cannot set the file access policy");
 		goto fail;
+	}
 	st = kdump_open_fd(d->ctx, d->fd);
 	if (st != KDUMP_OK) {
 		err = po_error_create(st == KDUMP_ERR_NOTIMPL ? PO_ERR_FORMAT : PO_ERR_CORRUPT,
 				      "%s: not a readable kernel dump: %s", path,
-				      kdump_get_err(d->ctx));
-		if (st == KDUMP_ERR_NOTIMPL || strstr(err->message, "Unknown file format"))
-			err->code = PO_ERR_FORMAT;
+				      kdump_message(d->ctx));
+		park_failed_ctx(d->ctx);
+		d->ctx = NULL;
 		goto fail;
 	}
 	/* QEMU's kdump files leave the utsname empty but for the machine, and
@@ -282,9 +165,13 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK) {
 		char machine[66] = "";
 		uint8_t hdr[8];
-		if (pread(d->fd, hdr, 8, 0) == 8 && !memcmp(hdr, "KDUMP   ", 8) &&
+		if (d->hdr.kind == PO_DUMPFILE_KDUMP &&
+		    pread(d->fd, hdr, 8, 0) == 8 && !memcmp(hdr, "KDUMP   ", 8) &&
 		    pread(d->fd, machine, 65, 12 + 4 * 65) == 65)
 			machine[65] = '\0';
+		for (char *c = machine; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				machine[0] = '\0';
 		st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME,
 					   machine[0] ? machine : "x86_64");
 		if (st != KDUMP_OK) {
@@ -298,29 +185,12 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 		err = kdump_error(d, st, "cannot set up Linux address translation");
 		goto fail;
 	}
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_FILE_FORMAT, &fmt) != KDUMP_OK)
-		fmt = "unknown";
-	if (strcmp(fmt, "elf") == 0) {
-		snprintf(d->format, sizeof(d->format), "ELF");
-		err = check_elf_truncated(d);
-		if (err)
-			goto fail;
-	} else if (strcmp(fmt, "diskdump") == 0 || strcmp(fmt, "kdump") == 0) {
-		describe_diskdump(d, fmt);
-	} else {
-		snprintf(d->format, sizeof(d->format), "%s", fmt);
-	}
-	if (flat) {
-		size_t l = strlen(d->format);
-		snprintf(d->format + l, sizeof(d->format) - l, ", flattened");
-	}
+	snprintf(d->format, sizeof(d->format), "%s%s", d->hdr.format,
+		 flat ? ", flattened" : "");
 	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK)
 		d->page_size = num;
 	else
 		d->page_size = 4096;
-	err = parse_vmcoreinfo(d);
-	if (err)
-		goto fail;
 	*ret = d;
 	return NULL;
 fail:
@@ -342,12 +212,7 @@ void po_dump_close(struct po_dump *d)
 		kdump_free(d->ctx);
 	if (d->fd >= 0)
 		close(d->fd);
-	for (size_t i = 0; i < d->nr_lines; i++) {
-		free(d->lines[i].key);
-		free(d->lines[i].value);
-	}
-	free(d->lines);
-	free(d->vmcoreinfo);
+	po_dump_header_free(&d->hdr);
 	free(d->path);
 	free(d);
 }
@@ -466,14 +331,17 @@ const struct po_memory_ops po_dump_memory_ops = {
 	.destroy = dump_destroy,
 };
 
-/* The first len bytes of a file; the number read, or -1. */
+/* The first len bytes of a regular file; the number read, or -1. */
 static ssize_t read_head(const char *path, uint8_t *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY);
+	struct po_error *err;
 	ssize_t n;
+	int fd;
 
-	if (fd < 0)
+	if ((err = po_file_open(path, &fd, NULL))) {
+		po_error_destroy(err);
 		return -1;
+	}
 	n = pread(fd, buf, len, 0);
 	close(fd);
 	return n;

@@ -28,6 +28,46 @@ uint64_t po_get_uint(const void *p, size_t size);
 unsigned po_parse_release(const char *release);
 #define PO_KVER(a, b) (((a) << 16) | ((b) << 8))
 
+/* ---- file.c: opening the files the user names ---- */
+#include <sys/stat.h>
+const char *po_file_type_name(mode_t mode);
+/* NULL if st is a regular file, else a PO_ERR_OS error naming its type. */
+struct po_error *po_file_check_regular(const char *path, const struct stat *st);
+/* Open a regular file for reading (a FIFO or device is refused before any
+ * read, without blocking); *size gets its size. */
+struct po_error *po_file_open(const char *path, int *fd, uint64_t *size);
+/* Same file (device and inode)? */
+bool po_file_same(const char *a, const char *b);
+/* Read len bytes at off.  With got, a short read stops there (*got bytes);
+ * without, it is a PO_ERR_CORRUPT error naming the offset. */
+struct po_error *po_file_pread(int fd, void *buf, size_t len, uint64_t off,
+			       const char *path, size_t *got);
+
+/* ---- vmcoreinfo.c: the dump's VMCOREINFO text, parsed and checked ---- */
+struct po_vmcoreinfo;
+struct po_error *po_vmcoreinfo_parse(const char *text, size_t len, const char *path,
+				     struct po_vmcoreinfo **ret);
+void po_vmcoreinfo_free(struct po_vmcoreinfo *vi);
+const char *po_vmcoreinfo_get(const struct po_vmcoreinfo *vi, const char *key);
+/* The checks po_vmcoreinfo_parse() applies to one KEY=VALUE line. */
+struct po_error *po_vmcoreinfo_check(const char *source, const char *key, const char *value);
+
+/* ---- dump_check.c: a dump file's headers, checked before libkdumpfile ---- */
+enum po_dumpfile_kind { PO_DUMPFILE_ELF, PO_DUMPFILE_KDUMP };
+struct po_dump_header {
+	enum po_dumpfile_kind kind;
+	char format[96];            /* "ELF", "kdump-compressed (zstd, dump level 31)" */
+	uint32_t block_size, status; /* kdump */
+	int32_t dump_level;
+	uint64_t bitmap_off, bitmap_len, descs_off;
+	char *vmcoreinfo;           /* its text (NUL-terminated) */
+	size_t vmcoreinfo_len;
+	struct po_vmcoreinfo *vi;   /* parsed and checked */
+};
+struct po_error *po_dump_check(int fd, const char *path, uint64_t size,
+			       struct po_dump_header *h);
+void po_dump_header_free(struct po_dump_header *h);
+
 /* ---- dump.c: libkdumpfile backend ---- */
 struct po_dump;
 struct po_error *po_dump_open(const char *path, struct po_dump **ret);
@@ -177,6 +217,10 @@ struct po_layout {
 	int nr_pageflags;
 	/* vmemmap */
 	bool vmemmap;
+	/* plausibility of records (enum po_suspect) */
+	unsigned max_record_order;  /* largest order a record may have */
+	uint64_t dump_uptime_ns;    /* the kernel's clock at the dump; 0 unknown */
+	char dump_uptime_how[96];   /* where it came from */
 };
 
 struct po_symcache_entry { uint64_t addr; const char *name; uint64_t offset, size; bool valid; };
@@ -212,6 +256,10 @@ struct po_program {
 	/* notes for info: which structural form was found */
 	char forms[2048];
 	struct po_modules *modules; /* modules.c: module kallsyms, loaded lazily */
+	/* VMCOREINFO of a custom backend (po_program_set_vmcoreinfo_reader) */
+	char *(*vmci_read)(void *arg, const char *key);
+	void *vmci_arg;
+	struct po_vmci_cache *vmci_cache;
 };
 
 /* Memory accessors (relocation-aware helpers). */
@@ -237,6 +285,8 @@ size_t po_sizeof(struct po_program *prog, const char *type);
 void po_note_form(struct po_program *prog, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool po_interrupted(struct po_program *prog);
+/* A VMCOREINFO value of the dump (NULL if absent or no dump file). */
+const char *po_program_vmcoreinfo(struct po_program *prog, const char *key);
 
 /* ---- walk.c ---- */
 /* Decode one PFN from bulk buffers. */

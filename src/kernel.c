@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "modules.h"
+#include "reports.h"
 
 /* Every DWARF name the model asks for ('?' = may be absent). */
 static const char *const dwarf_names[] = {
@@ -67,6 +68,13 @@ static const char *const dwarf_names[] = {
 	"struct module_layout?", "var modules?", "enumerator MODULE_STATE_UNFORMED?",
 };
 
+/* Values read through a custom backend's reader, kept (NULL too) so that
+ * the strings live as long as the program. */
+struct po_vmci_cache {
+	char *key, *value;
+	struct po_vmci_cache *next;
+};
+
 struct po_error *po_program_create(struct po_program **ret)
 {
 	struct po_program *prog = calloc(1, sizeof(*prog));
@@ -84,6 +92,12 @@ void po_program_destroy(struct po_program *prog)
 	po_memcg_destroy(prog);
 	po_modules_destroy(prog);
 	po_names_free(&prog->names);
+	for (struct po_vmci_cache *c = prog->vmci_cache, *n; c; c = n) {
+		n = c->next;
+		free(c->key);
+		free(c->value);
+		free(c);
+	}
 	if (prog->mem_ops && prog->mem_ops->destroy)
 		prog->mem_ops->destroy(prog->mem_arg);
 	po_dwarf_close(prog->dw);
@@ -125,6 +139,11 @@ bool po_interrupted(struct po_program *prog)
 }
 
 const char *po_program_release(struct po_program *prog) { return prog->release; }
+
+const char *po_program_build_id(struct po_program *prog)
+{
+	return prog->build_id[0] ? prog->build_id : NULL;
+}
 
 const char *po_program_dump_format(struct po_program *prog)
 {
@@ -334,9 +353,51 @@ static bool enumerator(struct po_program *prog, const char *name, int64_t *v)
 	return prog->dw && po_dwarf_enumerator(prog->dw, name, v);
 }
 
+void po_program_set_vmcoreinfo_reader(struct po_program *prog,
+				      char *(*read)(void *arg, const char *key),
+				      void *arg)
+{
+	const char *bid;
+
+	prog->vmci_read = read;
+	prog->vmci_arg = arg;
+	bid = po_program_vmcoreinfo(prog, "BUILD-ID");
+	if (bid)
+		snprintf(prog->build_id, sizeof(prog->build_id), "%s", bid);
+}
+
+const char *po_program_vmcoreinfo(struct po_program *prog, const char *key)
+{
+	struct po_vmci_cache *c;
+	struct po_error *err;
+
+	if (prog->dump)
+		return po_dump_vmcoreinfo(prog->dump, key);
+	if (!prog->vmci_read)
+		return NULL;
+	for (c = prog->vmci_cache; c; c = c->next)
+		if (!strcmp(c->key, key))
+			return c->value;
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->key = strdup(key))) {
+		free(c);
+		return NULL;
+	}
+	c->value = prog->vmci_read(prog->vmci_arg, key);
+	/* a value a dump file would be refused for is not used */
+	if (c->value && (err = po_vmcoreinfo_check("VMCOREINFO", key, c->value))) {
+		po_error_destroy(err);
+		free(c->value);
+		c->value = NULL;
+	}
+	c->next = prog->vmci_cache;
+	prog->vmci_cache = c;
+	return c->value;
+}
+
 static const char *vmcoreinfo(struct po_program *prog, const char *key)
 {
-	return prog->dump ? po_dump_vmcoreinfo(prog->dump, key) : NULL;
+	return po_program_vmcoreinfo(prog, key);
 }
 
 static unsigned ilog2_u64(uint64_t v)
@@ -390,11 +451,31 @@ static struct po_error *init_sparsemem(struct po_program *prog)
 			L->sparse_extreme = dwarf_tag(&t) == DW_TAG_pointer_type;
 		}
 	}
+	if (L->sizeof_mem_section < 8 || L->sizeof_mem_section > 64 ||
+	    L->off_ms_mem_map + 8 > L->sizeof_mem_section ||
+	    (L->off_ms_page_ext != PO_ABSENT && L->off_ms_page_ext + 8 > L->sizeof_mem_section) ||
+	    (L->off_ms_usage != PO_ABSENT && L->off_ms_usage + 8 > L->sizeof_mem_section))
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "%s: struct mem_section of %zu bytes (members at %zu, %zd, %zd) is not the kernel's (8 to 64 bytes, 64-bit members inside)",
+				       prog->vmlinux_path, L->sizeof_mem_section, L->off_ms_mem_map,
+				       (ssize_t)L->off_ms_page_ext, (ssize_t)L->off_ms_usage);
+	/* VMCOREINFO's values are in range (vmcoreinfo.c); here, together:
+	 * a section holds at least a page and at most 2^20 of them (x86-64
+	 * has 2^15, arm64 with 64 KiB pages 2^13). */
 	v = vmcoreinfo(prog, "NUMBER(SECTION_SIZE_BITS)");
-	L->section_size_bits = v ? (unsigned)strtoul(v, NULL, 10) : 27;
+	L->section_size_bits = v ? (unsigned)strtoul(v, NULL, 0) : 27;
 	v = vmcoreinfo(prog, "NUMBER(MAX_PHYSMEM_BITS)");
 	if (v)
-		max_physmem_bits = (unsigned)strtoul(v, NULL, 10);
+		max_physmem_bits = (unsigned)strtoul(v, NULL, 0);
+	if (L->section_size_bits < L->page_shift || L->section_size_bits > L->page_shift + 20)
+		return po_error_create(PO_ERR_CORRUPT,
+				       "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%u is out of the range the kernel allows with %llu-byte pages [%u, %u]",
+				       L->section_size_bits, (unsigned long long)L->page_size,
+				       L->page_shift, L->page_shift + 20);
+	if (max_physmem_bits < L->section_size_bits || max_physmem_bits > 57)
+		return po_error_create(PO_ERR_CORRUPT,
+				       "VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=%u is out of the range the kernel allows with SECTION_SIZE_BITS %u [%u, 57]",
+				       max_physmem_bits, L->section_size_bits, L->section_size_bits);
 	L->pages_per_section = 1ULL << (L->section_size_bits - L->page_shift);
 	L->nr_sections = 1ULL << (max_physmem_bits - L->section_size_bits);
 	if (L->sparse_extreme) {
@@ -466,8 +547,23 @@ static struct po_error *init_struct_page(struct po_program *prog)
 		po_note_form(prog, "PageBuddy: page_type & (0xf0000000|%#x) == 0xf0000000",
 			     ~L->buddy_mapcount);
 	}
+	/* Each member read from a struct page in the walk lies inside it. */
+	const struct { const char *name; size_t off, size; } pm[] = {
+		{ "flags", L->off_page_flags, 8 }, { "private", L->off_page_private, 8 },
+		{ "page_type", L->off_page_type, 4 }, { "memcg_data", L->off_memcg_data, 8 },
+		{ "compound_head", L->off_compound_head, 8 },
+	};
+	if (L->sizeof_page < 32 || L->sizeof_page > 512)
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "%s: struct page of %zu bytes is not the kernel's (32 to 512 bytes)",
+				       prog->vmlinux_path, L->sizeof_page);
+	for (size_t i = 0; i < PO_ARRAY_SIZE(pm); i++)
+		if (pm[i].off != PO_ABSENT && pm[i].off + pm[i].size > L->sizeof_page)
+			return po_error_create(PO_ERR_DEBUGINFO,
+					       "%s: struct page member %s at offset %zu does not fit in its %zu bytes",
+					       prog->vmlinux_path, pm[i].name, pm[i].off, L->sizeof_page);
 	if (enumerator(prog, "__NR_PAGEFLAGS", &e))
-		L->nr_pageflags = (int)e;
+		L->nr_pageflags = e < 0 ? 0 : e > 64 ? 64 : (int)e;
 	L->pageflags_mask = L->nr_pageflags >= 64 ? ~0ULL : (1ULL << L->nr_pageflags) - 1;
 	return NULL;
 }
@@ -496,7 +592,8 @@ static struct po_error *init_page_ext(struct po_program *prog)
 		return po_error_create(PO_ERR_DEBUGINFO, "neither page_ext_size nor extra_mem found");
 	}
 	if (L->page_ext_size < 8 || L->page_ext_size > 4096)
-		return po_error_create(PO_ERR_INVALID, "implausible page_ext_size %llu",
+		return po_error_create(PO_ERR_CORRUPT,
+				       "page_ext_size %llu (read from the dump) is out of the range the kernel allows [8, 4096]",
 				       (unsigned long long)L->page_ext_size);
 	err = po_symbol_required(prog, "page_owner_ops", &addr);
 	if (err)
@@ -509,12 +606,18 @@ static struct po_error *init_page_ext(struct po_program *prog)
 		return po_error_prefix(err, "reading page_owner_ops.offset");
 	if (!enumerator(prog, "PAGE_EXT_OWNER", &e))
 		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER not found");
+	if (e < 0 || e > 63)
+		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER = %lld is not a bit of page_ext.flags [0, 63]",
+				       (long long)e);
 	L->ext_owner_bit = (int)e;
 	if (enumerator(prog, "PAGE_EXT_OWNER_ALLOCATED", &e) ||
 	    enumerator(prog, "PAGE_EXT_OWNER_ACTIVE", &e))
 		L->ext_owner_allocated_bit = (int)e;
 	else
 		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER_ALLOCATED not found");
+	if (e < 0 || e > 63)
+		return po_error_create(PO_ERR_DEBUGINFO, "enumerator PAGE_EXT_OWNER_ALLOCATED = %lld is not a bit of page_ext.flags [0, 63]",
+				       (long long)e);
 	/* page_owner_inited is a static key: key.enabled.counter */
 	err = po_symbol_required(prog, "page_owner_inited", &addr);
 	if (err)
@@ -525,19 +628,14 @@ static struct po_error *init_page_ext(struct po_program *prog)
 	if (err)
 		return po_error_prefix(err, "reading page_owner_inited");
 	L->page_owner_enabled = (int32_t)enabled > 0;
-	if (L->page_owner_enabled && L->page_owner_offset + 16 > L->page_ext_size)
-		return po_error_create(PO_ERR_INVALID,
-				       "page_owner_ops.offset %llu does not fit in page_ext_size %llu",
-				       (unsigned long long)L->page_owner_offset,
-				       (unsigned long long)L->page_ext_size);
+	/* page_owner_ops.offset is checked against struct page_owner's size
+	 * once that is known (init_page_owner_struct). */
 	return NULL;
 }
 
 static struct po_error *init_page_owner_struct(struct po_program *prog)
 {
 	struct po_layout *L = &prog->L;
-	static const struct { const char *name; size_t off; } none = { 0, 0 };
-	(void)none;
 	const char *T = "struct page_owner";
 	Dwarf_Die po;
 	struct po_member m;
@@ -559,6 +657,29 @@ static struct po_error *init_page_owner_struct(struct po_program *prog)
 	L->po_comm_len = 0;
 	if (po_dwarf_member(&po, "comm", &m))
 		L->po_comm_len = m.size > 16 ? 16 : m.size;
+	/* Every member the decoder reads lies inside the struct, and the
+	 * struct inside each page_ext entry. */
+	const struct { const char *name; size_t off, size; } f[] = {
+		{ "order", L->po_order, 2 }, { "last_migrate_reason", L->po_last_migrate_reason, 2 },
+		{ "gfp_mask", L->po_gfp_mask, 4 }, { "handle", L->po_handle, 4 },
+		{ "free_handle", L->po_free_handle, 4 }, { "ts_nsec", L->po_ts_nsec, 8 },
+		{ "free_ts_nsec", L->po_free_ts_nsec, 8 }, { "comm", L->po_comm, L->po_comm_len },
+		{ "pid", L->po_pid, 4 }, { "tgid", L->po_tgid, 4 }, { "free_pid", L->po_free_pid, 4 },
+		{ "free_tgid", L->po_free_tgid, 4 },
+	};
+	for (size_t i = 0; i < PO_ARRAY_SIZE(f); i++)
+		if (f[i].off != PO_ABSENT && f[i].off + f[i].size > L->sizeof_page_owner)
+			return po_error_create(PO_ERR_DEBUGINFO,
+					       "%s: struct page_owner member %s at offset %zu does not fit in its %zu bytes",
+					       prog->vmlinux_path, f[i].name, f[i].off, L->sizeof_page_owner);
+	if (L->page_owner_enabled &&
+	    (L->page_owner_offset > L->page_ext_size ||
+	     L->sizeof_page_owner > L->page_ext_size - L->page_owner_offset))
+		return po_error_create(PO_ERR_CORRUPT,
+				       "page_owner_ops.offset %llu (read from the dump) is out of the range the kernel allows: struct page_owner (%zu bytes) must fit in page_ext_size %llu, [0, %lld]",
+				       (unsigned long long)L->page_owner_offset, L->sizeof_page_owner,
+				       (unsigned long long)L->page_ext_size,
+				       (long long)L->page_ext_size - (long long)L->sizeof_page_owner);
 	return NULL;
 }
 
@@ -570,14 +691,26 @@ static struct po_error *init_orders(struct po_program *prog)
 	const char *v;
 	int64_t e;
 
+	long n = 0;
+	const char *from = "VMCOREINFO LENGTH(zone.free_area)";
 	v = vmcoreinfo(prog, "LENGTH(zone.free_area)");
-	if (v)
-		L->nr_page_orders = (unsigned)strtoul(v, NULL, 10);
-	else if (type_die(prog, "struct zone", &zone) &&
-		 po_dwarf_member(&zone, "free_area", &m))
-		L->nr_page_orders = (unsigned)po_dwarf_array_len(&m.type);
-	if (L->nr_page_orders < 2 || L->nr_page_orders > 20)
-		L->nr_page_orders = 11;
+	if (v) {
+		n = strtol(v, NULL, 0);
+	} else if (type_die(prog, "struct zone", &zone) &&
+		   po_dwarf_member(&zone, "free_area", &m)) {
+		n = po_dwarf_array_len(&m.type);
+		from = "the length of struct zone.free_area";
+	} else {
+		n = 11;
+		from = "the default (no LENGTH(zone.free_area))";
+	}
+	/* include/linux/mmzone.h: MAX_PAGE_ORDER + PAGE_SHIFT <= SECTION_SIZE_BITS */
+	if (n < 1 || (unsigned long)n - 1 + L->page_shift > L->section_size_bits)
+		return po_error_create(PO_ERR_CORRUPT,
+				       "%s = %ld orders is out of the range the kernel allows with SECTION_SIZE_BITS %u [1, %u]",
+				       from, n, L->section_size_bits,
+				       L->section_size_bits - L->page_shift + 1);
+	L->nr_page_orders = (unsigned)n;
 	L->max_order_nr_pages = 1ULL << (L->nr_page_orders - 1);
 	/* pageblock_order: HUGETLB_PAGE -> min(HUGETLB_PAGE_ORDER, max order);
 	 * 6.8+ also THP; otherwise the maximum order (x86-64 PMD order 9). */
@@ -600,6 +733,10 @@ static struct po_error *init_orders(struct po_program *prog)
 	} else {
 		L->pageblock_bits = 4;
 	}
+	if (L->pageblock_bits < 1 || L->pageblock_bits > 8)
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "%s: %u bits per pageblock is out of the range the kernel has [1, 8]",
+				       prog->vmlinux_path, L->pageblock_bits);
 	L->pb_isolate_bit = enumerator(prog, "PB_migrate_isolate", &e);
 	L->pb_isolate = (int)e;
 	po_note_form(prog, "orders: NR_PAGE_ORDERS %u, MAX_ORDER_NR_PAGES %llu, pageblock_order %u, %u pageblock bits%s",
@@ -627,8 +764,17 @@ static struct po_error *init_pfn_range(struct po_program *prog)
 	err = po_read_u64(prog, addr, &L->max_pfn);
 	if (err)
 		return po_error_prefix(err, "reading max_pfn");
-	if (L->max_pfn == 0 || L->max_pfn > (1ULL << 40))
-		return po_error_create(PO_ERR_INVALID, "implausible max_pfn %#llx",
+	if (L->max_pfn == 0 || L->max_pfn > (1ULL << 40) ||
+	    L->max_pfn > L->nr_sections * L->pages_per_section)
+		return po_error_create(PO_ERR_CORRUPT,
+				       "max_pfn %#llx (read from the dump) is out of the range the kernel allows [1, %#llx]",
+				       (unsigned long long)L->max_pfn,
+				       (unsigned long long)(L->nr_sections * L->pages_per_section < (1ULL << 40) ?
+							    L->nr_sections * L->pages_per_section : (1ULL << 40)));
+	if (L->min_low_pfn > L->max_pfn)
+		return po_error_create(PO_ERR_CORRUPT,
+				       "min_low_pfn %#llx (read from the dump) is above max_pfn %#llx",
+				       (unsigned long long)L->min_low_pfn,
 				       (unsigned long long)L->max_pfn);
 	return NULL;
 }
@@ -838,6 +984,52 @@ static void init_formats(struct po_program *prog)
 		     L->dump_fmt == 3 ? "yes (struct page_owner_filter_state)" : "no");
 }
 
+/*
+ * What a record may hold: an order up to the buddy allocator's largest (or a
+ * gigantic HugeTLB folio's, 6.10+ allocates those with __GFP_COMP through
+ * prep_new_page()), and a time no later than the dump.  page_owner's ts_nsec
+ * is local_clock(), nanoseconds since boot; the dump's time on that clock is
+ * the later of jiffies_64 ticks since boot times tick_nsec (the tick length
+ * NTP keeps, so HZ = 1e9 / tick_nsec) and the last printk record's time.
+ */
+static void init_plausibility(struct po_program *prog)
+{
+	struct po_layout *L = &prog->L;
+	uint64_t a, jiffies = 0, tick_nsec = 0, dummy, printk_ts = 0;
+	struct po_error *err = NULL;
+
+	L->max_record_order = L->nr_page_orders - 1;
+	if (po_symbol_addr(prog, "hstates", &dummy) && L->max_record_order < 18)
+		L->max_record_order = 18; /* 1 GiB with 4 KiB pages, 16 GiB with 64 KiB */
+	L->dump_uptime_ns = 0;
+	snprintf(L->dump_uptime_how, sizeof(L->dump_uptime_how), "unknown");
+	if (po_symbol_addr(prog, "jiffies_64", &a) && !(err = po_read_u64(prog, a, &jiffies)) &&
+	    po_symbol_addr(prog, "tick_nsec", &a) && !(err = po_read_u64(prog, a, &tick_nsec)) &&
+	    tick_nsec >= 1000000 && tick_nsec <= 100000000) {
+		uint64_t hz = (1000000000ULL + tick_nsec / 2) / tick_nsec;
+		uint64_t initial = (uint64_t)(uint32_t)(-300 * (int64_t)hz);
+		uint64_t ticks = jiffies - initial;
+		if (ticks < (1ULL << 62) / tick_nsec) {
+			L->dump_uptime_ns = ticks * tick_nsec;
+			snprintf(L->dump_uptime_how, sizeof(L->dump_uptime_how),
+				 "jiffies_64 (HZ %llu)", (unsigned long long)hz);
+		}
+	}
+	po_error_destroy(err);
+	err = NULL;
+	/* The log's layout from VMCOREINFO, or the program's DWARF: never a
+	 * DWARF index of its own for this. */
+	if (po_program_vmcoreinfo(prog, "SYMBOL(prb)") &&
+	    !(err = po_kmsg_last_ts(prog, &printk_ts))) {
+		if (printk_ts > L->dump_uptime_ns) {
+			L->dump_uptime_ns = printk_ts;
+			snprintf(L->dump_uptime_how, sizeof(L->dump_uptime_how),
+				 "the last kernel log record");
+		}
+	}
+	po_error_destroy(err);
+}
+
 static struct po_error *init_kernel(struct po_program *prog, bool need_owner)
 {
 	struct po_layout *L = &prog->L;
@@ -873,6 +1065,7 @@ static struct po_error *init_kernel(struct po_program *prog, bool need_owner)
 	if ((err = po_names_load(prog)) || (err = po_stackdepot_init(prog)) ||
 	    (err = po_memcg_init(prog)))
 		return err;
+	init_plausibility(prog);
 	prog->kernel_ready = true;
 	return NULL;
 }

@@ -9,9 +9,11 @@
  *   { unsigned long id; char text[]; }, stored at the start of the ring when
  *   it would wrap.
  *
- * The printk types live in kernel/printk/ units, which the program's DWARF
- * index may not have scanned (it looks at page_owner's units first); then a
- * private index of just these names is built from the same vmlinux.
+ * The layout comes from VMCOREINFO, where the kernel exports it for readers
+ * without debug info; else from DWARF.  The printk types live in
+ * kernel/printk/ units, which the program's DWARF index may not have scanned
+ * (it looks at page_owner's units first); then a private index of just these
+ * names is built from the same vmlinux.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,65 @@ static bool load_layout(struct po_program *prog, struct po_dwarf *dw,
 	return po_symbol_addr(prog, "prb", &k->prb_addr);
 }
 
+/*
+ * The kernel exports the ring buffer's layout in VMCOREINFO for readers
+ * without debug info (makedumpfile --dump-dmesg): no DWARF needed there.
+ */
+static bool vmci_size(struct po_program *prog, const char *key, size_t *ret)
+{
+	const char *v = po_program_vmcoreinfo(prog, key);
+	char *end;
+	unsigned long long n;
+
+	if (!v)
+		return false;
+	n = strtoull(v, &end, 0);
+	if (*end || n > 4096)
+		return false;
+	*ret = (size_t)n;
+	return true;
+}
+
+static bool load_layout_vmcoreinfo(struct po_program *prog, struct kmsg_layout *k)
+{
+	const char *v;
+
+	if (!(vmci_size(prog, "OFFSET(printk_ringbuffer.desc_ring)", &k->rb_desc_ring) &&
+	      vmci_size(prog, "OFFSET(printk_ringbuffer.text_data_ring)", &k->rb_text_data_ring) &&
+	      vmci_size(prog, "OFFSET(prb_desc_ring.count_bits)", &k->dr_count_bits) &&
+	      vmci_size(prog, "OFFSET(prb_desc_ring.descs)", &k->dr_descs) &&
+	      vmci_size(prog, "OFFSET(prb_desc_ring.infos)", &k->dr_infos) &&
+	      vmci_size(prog, "OFFSET(prb_desc_ring.head_id)", &k->dr_head_id) &&
+	      vmci_size(prog, "OFFSET(prb_desc_ring.tail_id)", &k->dr_tail_id) &&
+	      vmci_size(prog, "OFFSET(prb_data_ring.size_bits)", &k->tr_size_bits) &&
+	      vmci_size(prog, "OFFSET(prb_data_ring.data)", &k->tr_data) &&
+	      vmci_size(prog, "OFFSET(prb_desc.state_var)", &k->d_state_var) &&
+	      vmci_size(prog, "OFFSET(prb_desc.text_blk_lpos)", &k->d_lpos) &&
+	      vmci_size(prog, "SIZE(prb_desc)", &k->sizeof_desc) &&
+	      vmci_size(prog, "OFFSET(prb_data_blk_lpos.begin)", &k->lp_begin) &&
+	      vmci_size(prog, "OFFSET(prb_data_blk_lpos.next)", &k->lp_next) &&
+	      vmci_size(prog, "OFFSET(printk_info.seq)", &k->i_seq) &&
+	      vmci_size(prog, "OFFSET(printk_info.ts_nsec)", &k->i_ts_nsec) &&
+	      vmci_size(prog, "OFFSET(printk_info.text_len)", &k->i_text_len) &&
+	      vmci_size(prog, "SIZE(printk_info)", &k->sizeof_info)))
+		return false;
+	v = po_program_vmcoreinfo(prog, "SYMBOL(prb)");
+	if (!v)
+		return false;
+	k->prb_addr = strtoull(v, NULL, 16);
+	return true;
+}
+
+/* Every field read lies inside the structure it is read from. */
+static bool layout_fits(const struct kmsg_layout *k)
+{
+	return k->d_state_var + 8 <= k->sizeof_desc &&
+	       k->d_lpos + k->lp_begin + 8 <= k->sizeof_desc &&
+	       k->d_lpos + k->lp_next + 8 <= k->sizeof_desc &&
+	       k->i_seq + 8 <= k->sizeof_info && k->i_ts_nsec + 8 <= k->sizeof_info &&
+	       k->i_text_len + 2 <= k->sizeof_info;
+}
+
 static struct po_error *get_layout(struct po_program *prog, struct kmsg_layout *k)
 {
 	struct po_dwarf *dw = NULL;
@@ -102,8 +163,17 @@ static struct po_error *get_layout(struct po_program *prog, struct kmsg_layout *
 	bool ok;
 
 	memset(k, 0, sizeof(*k));
+	if (load_layout_vmcoreinfo(prog, k)) {
+		if (layout_fits(k))
+			return NULL;
+		return po_error_create(PO_ERR_CORRUPT,
+				       "VMCOREINFO's printk ring buffer layout does not fit its sizes (SIZE(prb_desc) %zu, SIZE(printk_info) %zu)",
+				       k->sizeof_desc, k->sizeof_info);
+	}
+	memset(k, 0, sizeof(*k));
 	if (prog->dw && load_layout(prog, prog->dw, k))
-		return NULL;
+		return layout_fits(k) ? NULL :
+		       po_error_create(PO_ERR_DEBUGINFO, "the printk ring buffer types of the DWARF do not fit their sizes");
 	if (!prog->vmlinux_path)
 		return po_error_create(PO_ERR_DEBUGINFO,
 				       "the printk ring buffer types are not known (no vmlinux)");
@@ -115,6 +185,8 @@ static struct po_error *get_layout(struct po_program *prog, struct kmsg_layout *
 	po_dwarf_close(dw);
 	if (err)
 		return err;
+	if (ok && !layout_fits(k))
+		return po_error_create(PO_ERR_DEBUGINFO, "the printk ring buffer types of the DWARF do not fit their sizes");
 	if (!ok)
 		return po_error_create(PO_ERR_DEBUGINFO,
 				       "%s: no DWARF for the printk ring buffer (struct printk_ringbuffer, prb): kernel older than 5.10 or CONFIG_PRINTK off",
@@ -260,4 +332,19 @@ struct po_error *po_kmsg_panic_reason(struct po_program *prog, char *buf,
 		return err;
 	*found = c.found;
 	return NULL;
+}
+
+static bool last_ts_cb(uint64_t seq, uint64_t ts, const char *text, size_t len,
+		       void *arg)
+{
+	uint64_t *max = arg;
+	if (ts > *max)
+		*max = ts;
+	return false;
+}
+
+struct po_error *po_kmsg_last_ts(struct po_program *prog, uint64_t *ts)
+{
+	*ts = 0;
+	return po_kmsg_foreach(prog, last_ts_cb, ts);
 }

@@ -16,6 +16,8 @@ static struct po_error *info_cb(struct po_program *prog, const struct po_record 
 				void *arg)
 {
 	struct info_ctx *c = arg;
+	if (rec->suspect)
+		return NULL; /* counted apart in the walk's stats */
 	if (rec->memcg_data)
 		c->memcg_pages++;
 	if (rec->handle && !po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle)))
@@ -51,7 +53,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			"\"page_owner\":%s,\"page_ext_size\":%llu,\"page_owner_offset\":%llu,"
 			"\"struct_page_size\":%zu,\"sections\":%llu,\"pfns_allocated\":%llu,"
 			"\"pages_allocated\":%llu,\"pfns_free\":%llu,\"pfns_skipped\":%llu,"
-			"\"pfns_missing\":%llu,\"distinct_stacks\":%zu,\"forms\":[",
+			"\"pfns_missing\":%llu,\"records_suspect\":%llu,\"distinct_stacks\":%zu,"
+			"\"uptime_ns\":%llu,\"forms\":[",
 			(unsigned long long)L->page_size, (unsigned long long)L->min_low_pfn,
 			(unsigned long long)L->max_pfn, L->page_owner_enabled ? "true" : "false",
 			(unsigned long long)L->page_ext_size,
@@ -59,7 +62,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.sections, (unsigned long long)st.pfns_allocated,
 			(unsigned long long)st.pages_allocated, (unsigned long long)st.pfns_buddy,
 			(unsigned long long)st.pfns_skipped, (unsigned long long)st.pfns_missing,
-			nr_stacks);
+			(unsigned long long)st.records_suspect, nr_stacks,
+			(unsigned long long)L->dump_uptime_ns);
 		char *forms = strdup(prog->forms), *save, *line;
 		bool first = true;
 		for (line = forms ? strtok_r(forms, "\n", &save) : NULL; line;
@@ -94,8 +98,17 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.pfns_skipped);
 		fprintf(out, "missing PFNs:       %llu (struct page or page_ext not in the dump)\n",
 			(unsigned long long)st.pfns_missing);
+		fprintf(out, "suspect records:    %llu (values no kernel writes; left out of the counts above)\n",
+			(unsigned long long)st.records_suspect);
 		fprintf(out, "distinct stacks:    %zu\n", nr_stacks);
 	}
+	if (L->dump_uptime_ns)
+		fprintf(out, "uptime at the dump: %llu.%03llu s (%s)\n",
+			(unsigned long long)(L->dump_uptime_ns / 1000000000ULL),
+			(unsigned long long)(L->dump_uptime_ns / 1000000ULL % 1000),
+			L->dump_uptime_how);
+	else
+		fprintf(out, "uptime at the dump: unknown (no jiffies_64 or kernel log): allocation times are not checked\n");
 	fprintf(out, "layout found:\n");
 	char *forms = strdup(prog->forms), *save, *line;
 	for (line = forms ? strtok_r(forms, "\n", &save) : NULL; line;

@@ -419,6 +419,8 @@ static struct po_error *walk_cb(struct po_program *prog, const struct po_record 
 	struct po_memcg_info mi;
 	struct po_error *err;
 
+	if (rec->suspect)
+		return NULL; /* left out (the report's warnings say so) */
 	if (!c->debugfs) {
 		if (rec->compound_head & 1) {
 			if (tail_of_current(c, rec))
@@ -1206,6 +1208,9 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 	if (r.ws.pfns_missing)
 		add_warning(&r, "%llu PFNs could not be decoded (struct page or page_ext not in the dump): their pages are not counted",
 			    (unsigned long long)r.ws.pfns_missing);
+	if (r.ws.records_suspect)
+		add_warning(&r, "%llu page_owner records hold values no kernel writes (an order, pid, time or stack that cannot be; see pageowner pages --json, \"suspect\"): their pages are not counted",
+			    (unsigned long long)r.ws.records_suspect);
 	if (opts->json)
 		print_json(&r);
 	else

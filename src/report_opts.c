@@ -1,6 +1,5 @@
 /* The report options as pageowner(1) and the crash extension parse them
  * (report_opts.h). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,12 +7,34 @@
 
 bool po_parse_u64(const char *s, uint64_t *v)
 {
-	char *end;
-	if (!s || !*s || *s == '-')
+	unsigned base = 10;
+	uint64_t n = 0;
+
+	if (!s || !*s)
 		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && !*end;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!*s)
+			return false;
+	}
+	/* digits only: no sign, no blanks, and no octal ("010" is ten) */
+	for (; *s; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return false;
+		if (n > (UINT64_MAX - d) / base)
+			return false;
+		n = n * base + d;
+	}
+	*v = n;
+	return true;
 }
 
 void po_report_opts_init(struct po_report_opts *opts)
@@ -40,7 +61,7 @@ struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
 	case PO_OPT_THRESHOLD:
 		if (!po_parse_u64(arg, &v))
 			return po_error_create(PO_ERR_USAGE, "--threshold: '%s' is not a number", arg);
-		opts->threshold = (long long)v;
+		opts->threshold = v;
 		break;
 	case PO_OPT_TOP_N:
 		if (!po_parse_u64(arg, &v) || v == 0 || v > 100000)

@@ -48,7 +48,8 @@ void po_report_opts_init(struct po_report_opts *opts);
  * error whose message names the option ("-n: 'x' is not a positive number"). */
 struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
 				    const char *arg);
-/* A number in C syntax (decimal, 0x hex, 0 octal), not negative. */
+/* A number: decimal (leading zeros too: "010" is ten) or 0x hex; no sign,
+ * no blanks, at most UINT64_MAX. */
 bool po_parse_u64(const char *s, uint64_t *v);
 
 #endif

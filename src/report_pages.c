@@ -174,6 +174,14 @@ void po_print_json_record(struct po_program *prog, FILE *out,
 	} else {
 		po_json_stack(out, stack);
 	}
+	if (rec->suspect) {
+		/* values no kernel writes (enum po_suspect) */
+		fputs(",\"suspect\":[", out);
+		for (unsigned b = 1, n = 0; b <= PO_SUSPECT_STACK; b <<= 1)
+			if (rec->suspect & b)
+				fprintf(out, "%s\"%s\"", n++ ? "," : "", po_suspect_name(b));
+		fputc(']', out);
+	}
 	fputs("}\n", out);
 }
 

@@ -125,6 +125,8 @@ static struct po_error *from_stack_list(struct po_program *prog, struct po_keyma
 static struct po_error *pages_cb(struct po_program *prog, const struct po_record *rec,
 				 void *arg)
 {
+	if (rec->suspect)
+		return NULL; /* left out of the totals (the walk's stats say so) */
 	struct sent *e = po_keymap_get(arg, po_handle_mask(prog, rec->handle));
 	if (!e)
 		return &po_error_nomem;
@@ -141,7 +143,7 @@ static int by_pages(const void *a, const void *b)
 
 static bool selected(const struct po_report_opts *opts, int view, const struct sent *e)
 {
-	unsigned long long thr = opts->threshold > 0 ? (unsigned long long)opts->threshold : 0;
+	unsigned long long thr = opts->threshold;
 	if (view == PO_STACKS_SHOW_STACKS_HANDLES)
 		return true;
 	return e->pages >= 1 && (unsigned long long)e->pages >= thr;
@@ -213,10 +215,10 @@ struct po_error *po_report_stacks_ex(struct po_program *prog, FILE *out,
 		goto out;
 
 	if (opts->json) {
-		fprintf(out, "{\"source\":\"%s\",\"view\":\"%s\",\"threshold\":%lld,"
+		fprintf(out, "{\"source\":\"%s\",\"view\":\"%s\",\"threshold\":%llu,"
 			"\"kernel_order\":%s,\"release\":",
 			info->source == PO_STACKS_FROM_STACK_LIST ? "stack_list" : "pages",
-			view_name(view), opts->threshold > 0 ? opts->threshold : 0,
+			view_name(view), (unsigned long long)opts->threshold,
 			opts->kernel_order ? "true" : "false");
 		po_json_str(out, po_program_release(prog));
 		fputs(",\"stacks\":[", out);

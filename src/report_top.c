@@ -45,6 +45,8 @@ static struct po_error *top_cb(struct po_program *prog, const struct po_record *
 	struct agg *a;
 	int mt;
 
+	if (rec->suspect)
+		return NULL; /* left out of the totals (the walk's stats say so) */
 	if (!(a = po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle))))
 		return &po_error_nomem;
 	a->pages += n;

@@ -79,5 +79,7 @@ struct po_error *po_kmsg_foreach(struct po_program *prog, po_kmsg_fn fn,
  */
 struct po_error *po_kmsg_panic_reason(struct po_program *prog, char *buf,
 				      size_t len, bool *found);
+/* The latest timestamp of the log's records (0 if it has none). */
+struct po_error *po_kmsg_last_ts(struct po_program *prog, uint64_t *ts);
 
 #endif /* PO_REPORTS_H */

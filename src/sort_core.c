@@ -832,6 +832,8 @@ static struct po_error *dump_cb(struct po_program *prog,
 	struct po_sort *s = c->s;
 	struct po_error *err;
 
+	if (rec->suspect)
+		return NULL; /* left out of the totals (the walk's stats say so) */
 	err = po_print_debugfs_record(prog, c->f, rec, 0);
 	if (err)
 		return err;

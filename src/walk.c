@@ -251,6 +251,67 @@ void po_decode_owner(struct po_program *prog, const uint8_t *o,
 		memcpy(rec->comm, o + L->po_comm, L->po_comm_len);
 }
 
+/* include/linux/threads.h, 64-bit */
+#define PID_MAX_LIMIT (4 * 1024 * 1024)
+
+/*
+ * The latest allocation time a record may have: the dump's clock is only an
+ * estimate (jiffies lose ticks under emulation: 8.5 s against the log's 22.6
+ * s on a QEMU TCG guest; the log may be quiet for hours before a live dump),
+ * so only a time beyond twice it and a minute is taken for garbage.  A bit
+ * flipped above the uptime's top bit, what storage and LZO errors do, is.
+ */
+static uint64_t latest_ts(uint64_t uptime)
+{
+	return uptime * 2 + 60000000000ULL;
+}
+
+/* Which values of an allocated record no kernel writes (enum po_suspect),
+ * counted in the stats.  Fails only for out-of-memory. */
+static struct po_error *check_record(struct po_program *prog, struct po_record *rec,
+				     struct po_walk_stats *st)
+{
+	struct po_layout *L = &prog->L;
+	const struct po_stack *stack;
+	struct po_error *err;
+	unsigned s = 0;
+
+	if (rec->order > L->max_record_order)
+		s |= PO_SUSPECT_ORDER;
+	if (rec->pid < 0 || rec->pid > PID_MAX_LIMIT || rec->tgid < 0 ||
+	    rec->tgid > PID_MAX_LIMIT)
+		s |= PO_SUSPECT_PID;
+	if (L->dump_uptime_ns && rec->ts_nsec > latest_ts(L->dump_uptime_ns))
+		s |= PO_SUSPECT_TS;
+	err = po_stack_get(prog, rec->handle, &stack);
+	if (err) {
+		if (err->code != PO_ERR_INVALID && err->code != PO_ERR_FAULT)
+			return err;
+		po_error_destroy(err);
+		s |= PO_SUSPECT_STACK;
+	}
+	rec->suspect = s;
+	if (s) {
+		st->records_suspect++;
+		st->suspect_order += !!(s & PO_SUSPECT_ORDER);
+		st->suspect_pid += !!(s & PO_SUSPECT_PID);
+		st->suspect_ts += !!(s & PO_SUSPECT_TS);
+		st->suspect_stack += !!(s & PO_SUSPECT_STACK);
+	}
+	return NULL;
+}
+
+const char *po_suspect_name(unsigned bit)
+{
+	switch (bit) {
+	case PO_SUSPECT_ORDER: return "order";
+	case PO_SUSPECT_PID: return "pid";
+	case PO_SUSPECT_TS: return "ts";
+	case PO_SUSPECT_STACK: return "stack";
+	default: return "unknown";
+	}
+}
+
 static bool page_is_buddy(struct po_layout *L, uint32_t type)
 {
 	if (L->pgty)
@@ -406,14 +467,19 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 				st->pfns_skipped++;
 			continue;
 		}
-		if (!rec.owner || !rec.allocated ||
-		    (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1))) ||
-		    rec.order >= 64 || !rec.handle) {
+		if (!rec.owner || !rec.allocated || !rec.handle ||
+		    (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1)))) {
 			st->pfns_skipped++;
 			continue;
 		}
-		st->pfns_allocated++;
-		st->pages_allocated += 1ULL << rec.order;
+		if ((err = check_record(prog, &rec, st)))
+			return err;
+		if (rec.order >= 64)
+			continue; /* no page is aligned to 2^64: nothing to print */
+		if (!rec.suspect) {
+			st->pfns_allocated++;
+			st->pages_allocated += 1ULL << rec.order;
+		}
 		err = fn(prog, &rec, arg);
 		if (err)
 			return err;
@@ -445,14 +511,19 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 			st->pfns_missing++;
 			continue;
 		}
-		if (rec.buddy)
+		if (rec.buddy) {
 			st->pfns_buddy++;
-		else if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
-			 rec.order < 64 && !(pfn & ((1ULL << rec.order) - 1))) {
-			st->pfns_allocated++;
-			st->pages_allocated += 1ULL << rec.order;
-		} else
+		} else if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
+			   (rec.order >= 64 || !(pfn & ((1ULL << rec.order) - 1)))) {
+			if ((err = check_record(prog, &rec, st)))
+				return err;
+			if (!rec.suspect) {
+				st->pfns_allocated++;
+				st->pages_allocated += 1ULL << rec.order;
+			}
+		} else {
 			st->pfns_skipped++;
+		}
 		err = fn(prog, &rec, arg);
 		if (err)
 			return err;
@@ -558,4 +629,42 @@ struct po_error *po_page_to_pfn(struct po_program *prog, uint64_t page,
 	}
 	walker_free(&w);
 	return err;
+}
+
+void po_walk_stats_warn(struct po_program *prog, FILE *fp,
+			const struct po_walk_stats *st, bool totals)
+{
+	if (prog && prog->memcg_names_missing)
+		fprintf(fp,
+			"pageowner: warning: the cgroup names of %llu memcgs are not in the dump (filtered pages): printed as \"(unreadable)\"\n",
+			(unsigned long long)prog->memcg_names_missing);
+	if (st->pfns_missing)
+		fprintf(fp,
+			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
+			(unsigned long long)st->pfns_missing);
+	if (st->records_suspect) {
+		char what[512] = "";
+		size_t len = 0;
+		const struct { uint64_t n; const char *fmt; unsigned long long arg; } k[] = {
+			{ st->suspect_order, "%llu with an order above %llu", prog ? prog->L.max_record_order : 0 },
+			{ st->suspect_pid, "%llu with a pid or tgid outside [0, %llu]", PID_MAX_LIMIT },
+			{ st->suspect_ts, "%llu allocated after the dump was taken (later than %llu s after boot)",
+			  prog ? latest_ts(prog->L.dump_uptime_ns) / 1000000000ULL : 0 },
+			{ st->suspect_stack, "%llu whose allocation stack cannot be read", 0 },
+		};
+		for (size_t i = 0; i < PO_ARRAY_SIZE(k); i++) {
+			if (!k[i].n || len >= sizeof(what))
+				continue;
+			if (len)
+				len += (size_t)snprintf(what + len, sizeof(what) - len, "; ");
+			if (len < sizeof(what))
+				len += (size_t)snprintf(what + len, sizeof(what) - len, k[i].fmt,
+							(unsigned long long)k[i].n, k[i].arg);
+		}
+		fprintf(fp,
+			"pageowner: warning: %llu page_owner records hold values no kernel writes (%s): %s\n",
+			(unsigned long long)st->records_suspect, what,
+			totals ? "left out of the totals" :
+			"printed as the kernel would print them, marked \"suspect\" in JSON");
+	}
 }

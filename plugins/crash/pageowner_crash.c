@@ -147,6 +147,12 @@ static bool crash_symbol(const char *name, uint64_t *addr)
 	return true;
 }
 
+/* The dump's VMCOREINFO, as crash read it (a malloc()ed value). */
+static char *crash_vmcoreinfo(void *arg, const char *key)
+{
+	return pc->read_vmcoreinfo(key);
+}
+
 static struct po_error *setup(void)
 {
 	struct po_program *p;
@@ -166,13 +172,8 @@ static struct po_error *setup(void)
 		return err;
 	po_program_set_memory(p, &crash_memory_ops, NULL);
 	po_program_set_release(p, kt->utsname.release);
-	if (pc->read_vmcoreinfo) {
-		char *bid = pc->read_vmcoreinfo("BUILD-ID");
-		if (bid) {
-			po_crash_set_build_id(p, bid);
-			free(bid);
-		}
-	}
+	if (pc->read_vmcoreinfo)
+		po_program_set_vmcoreinfo_reader(p, crash_vmcoreinfo, NULL);
 	/*
 	 * crash keeps the KASLR slide negated: a symbol's runtime address is
 	 * its link address minus kt->relocate (symbols.c: relocate()).
@@ -214,12 +215,9 @@ static FILE *note_fp(void)
 	return pc->error_fp ? pc->error_fp : stderr;
 }
 
-static void warn_stats(const struct po_walk_stats *st)
+static void warn_stats(const struct po_walk_stats *st, bool totals)
 {
-	if (st->pfns_missing)
-		fprintf(note_fp(),
-			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
-			(unsigned long long)st->pfns_missing);
+	po_walk_stats_warn(prog, note_fp(), st, totals);
 }
 
 /* ---- argument parsing ---- */
@@ -371,7 +369,7 @@ static struct po_error *run_pages(struct args *a, FILE *out)
 		err = a->freed ? po_report_freed(prog, out, &a->opts, &st) :
 				 po_report_pages(prog, out, &a->opts, &st);
 	if (!err)
-		warn_stats(&st);
+		warn_stats(&st, false);
 	return err;
 }
 
@@ -412,7 +410,7 @@ static struct po_error *run_stacks(struct args *a, FILE *out)
 		return err;
 	po_stacks_info_notes(note_fp(), &info);
 	if (info.source == PO_STACKS_FROM_PAGES)
-		warn_stats(&info.walk);
+		warn_stats(&info.walk, true);
 	return NULL;
 }
 
@@ -425,7 +423,7 @@ static struct po_error *run_top(struct args *a, FILE *out)
 	if (!err)
 		err = po_report_top_ex(prog, out, &a->opts, &st);
 	if (!err)
-		warn_stats(&st);
+		warn_stats(&st, true);
 	return err;
 }
 

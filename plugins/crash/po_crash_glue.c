@@ -10,11 +10,6 @@
 #include "internal.h"
 #include "po_crash_glue.h"
 
-void po_crash_set_build_id(struct po_program *prog, const char *build_id)
-{
-	snprintf(prog->build_id, sizeof(prog->build_id), "%s", build_id);
-}
-
 bool po_crash_link_addr(struct po_program *prog, const char *name,
 			uint64_t *addr)
 {

@@ -7,8 +7,6 @@
 
 struct po_program;
 
-/* The dump's VMCOREINFO BUILD-ID: load_vmlinux then checks the vmlinux. */
-void po_crash_set_build_id(struct po_program *prog, const char *build_id);
 /* Link-time address of an ELF symbol of the loaded vmlinux. */
 bool po_crash_link_addr(struct po_program *prog, const char *name,
 			uint64_t *addr);

@@ -20,7 +20,7 @@ expect() { # expect CODE PATTERN -- command...
 }
 sum_before=$(md5sum "$dump" "$vml")
 expect 3 "No such file" -- "$PO" pages /nonexistent/vmcore "$vml"
-expect 4 "not a readable kernel dump" -- "$PO" pages /etc/os-release "$vml"
+expect 4 "not a kernel dump" -- "$PO" pages /etc/os-release "$vml"
 head -c $(( $(stat -c %s "$dump") / 2 )) "$dump" > "$tmp/truncated.elf"
 expect 5 "truncated" -- "$PO" pages "$tmp/truncated.elf" "$vml"
 if kd=$(fx_dump "$v" churn d31.zstd); then
@@ -32,7 +32,7 @@ if fl=$(fx_dump "$v" churn d31.flat); then
 	expect 5 "truncated" -- "$PO" pages "$tmp/truncated.flat" "$vml"
 fi
 head -c 4096 /dev/urandom > "$tmp/garbage"
-expect 4 "not a readable kernel dump" -- "$PO" info "$tmp/garbage" "$vml"
+expect 4 "not a kernel dump" -- "$PO" info "$tmp/garbage" "$vml"
 expect 2 "no vmlinux given" -- "$PO" info "$dump"
 expect 2 "unknown command" -- "$PO" frobnicate "$dump" "$vml"
 expect 6 "not a vmlinux\|not an ELF" -- "$PO" pages "$dump" /etc/os-release
@@ -54,3 +54,24 @@ for f in $(fx_forms "$v" churn); do
 	"$PO" pages "$d" "$vml" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "$f: not fatal expected"; }
 done
 [ "$(md5sum "$dump" "$vml")" = "$sum_before" ] || fail "inputs were modified"
+
+# Files that are not dumps are refused by their type, before any read:
+# a FIFO never blocks (as dump, vmlinux or --vmlinux), a directory or a
+# device is exit 3, not "corrupt".
+mkfifo "$tmp/fifo" 2>/dev/null || [ -p "$tmp/fifo" ]
+expect 3 "is a FIFO" -- timeout 20 "$PO" pages "$tmp/fifo" "$vml"
+expect 3 "is a FIFO" -- timeout 20 "$PO" pages "$dump" "$tmp/fifo"
+expect 3 "is a FIFO" -- timeout 20 "$PO" pages --vmlinux "$tmp/fifo" "$dump"
+expect 3 "is a directory" -- "$PO" info "$tmp" "$vml"
+expect 3 "is a character device" -- "$PO" info /dev/null "$vml"
+# no libkdumpfile plumbing in messages
+"$PO" info "$tmp/garbage" "$vml" 2>&1 | grep -q "file.set\|Cannot set" && fail "libkdumpfile internals in a message"
+# options after the files; numbers are never octal; 2^63 does not wrap
+"$PO" info "$dump" "$vml" --json 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)' ||
+	fail "--json after the files was not taken as an option"
+"$PO" page 010 "$dump" "$vml" 2>&1 | grep -q "^PFN 10 " || fail "page 010 is not PFN 10"
+n=$("$PO" stacks --from-pages --threshold 9223372036854775808 "$dump" "$vml" 2>/dev/null | grep -c nr_base_pages)
+[ "$n" = 0 ] || fail "--threshold 2^63 printed $n stacks (wrapped negative?)"
+"$PO" stacks --from-pages --json -t 18446744073709551615 "$dump" "$vml" 2>/dev/null |
+	grep -q '"threshold":18446744073709551615' || fail "--threshold 2^64-1 in JSON"
+expect 2 "threshold" -- "$PO" stacks -t 18446744073709551616 "$dump" "$vml"

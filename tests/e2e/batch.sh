@@ -22,10 +22,12 @@ python3 - "$tmp/out.jsonl" $n <<'PY' || fail "batch JSON"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 n = int(sys.argv[2])
-assert len(rows) == n + 1, rows
+assert len(rows) == n + 2, rows
 ok = [r for r in rows if r["status"] == "ok"]
-bad = [r for r in rows if r["status"] != "ok"]
+bad = [r for r in rows if r["status"] not in ("ok", "skipped")]
+skipped = [r for r in rows if r["status"] == "skipped"]
 assert len(ok) == n and len(bad) == 1, rows
+assert len(skipped) == 1 and skipped[0]["dump"].endswith("/README"), skipped
 assert bad[0]["exit_code"] == 5 and "truncated" in bad[0]["messages"], bad
 for r in ok:
     assert r["exit_code"] == 0 and r["vmlinux"] and r["report"]["page_owner"] is True, r

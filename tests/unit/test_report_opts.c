@@ -37,6 +37,9 @@ int main(void)
 	CHECK(m && !strcmp(m, "--mode: 'handles' is not stack, handle or stack_handle"));
 	CHECK(!set(&o, PO_OPT_NID, "0,2") && !strcmp(o.nid_list, "0,2"));
 	CHECK(!set(&o, PO_OPT_THRESHOLD, "0x10") && o.threshold == 16);
+	/* 2^63 and above: kept, not wrapped negative (nothing passes it) */
+	CHECK(!set(&o, PO_OPT_THRESHOLD, "9223372036854775808") && o.threshold == (1ULL << 63));
+	CHECK(!set(&o, PO_OPT_THRESHOLD, "18446744073709551615") && o.threshold == UINT64_MAX);
 	m = set(&o, PO_OPT_THRESHOLD, "-1");
 	CHECK(m && !strcmp(m, "--threshold: '-1' is not a number"));
 	m = set(&o, 't', "");
@@ -52,7 +55,11 @@ int main(void)
 	CHECK(set(&o, 'o', "file") != NULL);
 
 	CHECK(po_parse_u64("0x1f", &v) && v == 31);
-	CHECK(po_parse_u64("010", &v) && v == 8);
+	CHECK(po_parse_u64("010", &v) && v == 10);     /* never octal */
+	CHECK(po_parse_u64("0X1F", &v) && v == 31);
+	CHECK(!po_parse_u64("0x", &v) && !po_parse_u64(" 1", &v) && !po_parse_u64("+1", &v));
+	CHECK(!po_parse_u64("0x10000000000000000", &v));
+	CHECK(po_parse_u64("9223372036854775808", &v) && v == 9223372036854775808ULL);
 	CHECK(po_parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
 	CHECK(!po_parse_u64("18446744073709551616", &v));
 	CHECK(!po_parse_u64("12k", &v) && !po_parse_u64("", &v) && !po_parse_u64(NULL, &v));
