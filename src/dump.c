@@ -116,9 +116,10 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	err = po_file_open(path, &d->fd, &d->size);
 	if (err)
 		goto fail;
+	struct po_flat_extents *ext = NULL;
 	if (po_flat_detect(d->fd)) {
 		int nfd;
-		err = po_flat_rearrange(d->fd, path, &nfd);
+		err = po_flat_rearrange(d->fd, path, &nfd, &ext);
 		if (err)
 			goto fail;
 		close(d->fd);
@@ -135,6 +136,19 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	/* Headers, notes and VMCOREINFO checked before libkdumpfile reads
 	 * them (dump_check.c). */
 	err = po_dump_check(d->fd, path, d->size, &d->hdr);
+	if (err && flat && err->code == PO_ERR_FORMAT) {
+		/* the stream said it was a dump: what it holds is corrupt */
+		err->code = PO_ERR_CORRUPT;
+		err = po_error_prefix(err, "flattened dump (rearranged)");
+	}
+	uint64_t hs, he;
+	if (!err && flat && d->hdr.data_start < d->size &&
+	    !po_flat_covered(ext, d->hdr.data_start, d->size, &hs, &he))
+		err = po_error_create(PO_ERR_CORRUPT,
+				      "%s: corrupt flattened dump: no record wrote bytes %#llx-%#llx of the dump's data (a record is missing)",
+				      path, (unsigned long long)hs, (unsigned long long)he);
+	po_flat_extents_free(ext);
+	ext = NULL;
 	if (err)
 		goto fail;
 	d->ctx = kdump_new();
@@ -194,6 +208,7 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	*ret = d;
 	return NULL;
 fail:
+	po_flat_extents_free(ext);
 	po_dump_close(d);
 	return err;
 }

@@ -178,6 +178,7 @@ static struct po_error *check_elf(int fd, const char *path, uint64_t size,
 		return truncated(path, size, "the ELF program header table", eh.e_phoff,
 				 phnum * sizeof(Elf64_Phdr));
 	bool any_load = false;
+	h->data_start = UINT64_MAX;
 	for (uint64_t i = 0; i < phnum; i++) {
 		Elf64_Phdr ph;
 		if ((err = po_file_pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph), path, NULL)))
@@ -189,6 +190,8 @@ static struct po_error *check_elf(int fd, const char *path, uint64_t size,
 				return err;
 		} else if (ph.p_type == PT_LOAD) {
 			any_load = true;
+			if (ph.p_filesz && ph.p_offset < h->data_start)
+				h->data_start = ph.p_offset;
 			if (!in_file(ph.p_offset, ph.p_filesz, size))
 				return po_error_create(PO_ERR_CORRUPT,
 						       "%s: dump is truncated: PT_LOAD %llu (physical %#llx) ends at file offset %#llx, the file has %#llx bytes",
@@ -323,6 +326,7 @@ static struct po_error *check_kdump(int fd, const char *path, uint64_t size,
 	h->block_size = bs;
 	h->status = status;
 	h->bitmap_off = bm_start;
+	h->data_start = bm_start;
 	h->bitmap_len = bm_len;
 	h->descs_off = bm_start + bm_len;
 

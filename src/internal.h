@@ -60,6 +60,9 @@ struct po_dump_header {
 	uint32_t block_size, status; /* kdump */
 	int32_t dump_level;
 	uint64_t bitmap_off, bitmap_len, descs_off;
+	uint64_t data_start;        /* where the dump's data begins: the kdump
+				       bitmaps, the first PT_LOAD; all of it
+				       to the end of the file is written */
 	char *vmcoreinfo;           /* its text (NUL-terminated) */
 	size_t vmcoreinfo_len;
 	struct po_vmcoreinfo *vi;   /* parsed and checked */
@@ -80,8 +83,15 @@ uint64_t po_dump_page_size(struct po_dump *dump);
 
 /* ---- flat.c: makedumpfile flattened format ---- */
 bool po_flat_detect(int fd);
-/* Rearrange a flattened file into an unlinked temporary file; returns its fd. */
-struct po_error *po_flat_rearrange(int fd, const char *path, int *ret_fd);
+/* Rearrange a flattened file into an unlinked temporary file; returns its fd
+ * and the byte ranges its records wrote. */
+struct po_flat_extents;
+struct po_error *po_flat_rearrange(int fd, const char *path, int *ret_fd,
+				   struct po_flat_extents **ext);
+/* Did the records write all of [start, end)?  Else the first hole. */
+bool po_flat_covered(struct po_flat_extents *ext, uint64_t start, uint64_t end,
+		     uint64_t *hole_start, uint64_t *hole_end);
+void po_flat_extents_free(struct po_flat_extents *ext);
 
 /* ---- dwarf.c: types from vmlinux DWARF (libdw) ---- */
 struct po_dwarf;

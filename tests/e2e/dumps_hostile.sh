@@ -63,6 +63,44 @@ for v in $(fx_versions); do
 	$MUT "$tmp/k" restore
 	cmp -s "$kd" "$tmp/k" || fail "$v: the mutations were not undone"
 done
+# flattened streams that lost a record, or whose record headers are garbage
+v=$(fx_versions | head -1)
+if fl=$(fx_dump "$v" churn d31.flat); then
+	vml=$(fx_vmlinux "$v")
+	for c in "drop 0 not a kernel dump" "drop mid a record is missing" \
+		 "drop last a record is missing" "size 3 corrupt flattened record" \
+		 "offset 3 corrupt flattened record" "cut mid truncated"; do
+		set -- $c
+		what="$v flattened: $1 $2"
+		python3 - "$fl" "$tmp/f" "$1" "$2" <<'PY'
+import struct, sys
+src = open(sys.argv[1], "rb").read()
+pos, recs = 4096, []
+while True:
+    off, size = struct.unpack_from(">QQ", src, pos)
+    if off == 2**64 - 1:
+        break
+    recs.append((pos, size))
+    pos += 16 + size
+op, which = sys.argv[3], sys.argv[4]
+i = {"mid": len(recs) // 2, "last": len(recs) - 1}.get(which) or int(which)
+p, size = recs[i]
+b = bytearray(src)
+if op == "drop":
+    b = src[:p] + src[p + 16 + size:]
+elif op == "size":
+    struct.pack_into(">Q", b, p + 8, 1 << 50)
+elif op == "offset":
+    struct.pack_into(">Q", b, p, 1 << 60)
+elif op == "cut":
+    b = src[:p + 20]
+open(sys.argv[2], "wb").write(b)
+PY
+		shift 2
+		run 5 "$*" "$tmp/f" "$vml"
+	done
+	rm -f "$tmp/f"
+fi
 # ELF: one fixture (the largest files), cut and corrupt headers, and kernel
 # memory values that size the decoder's reads
 v=$(fx_versions | head -1)

@@ -110,14 +110,20 @@ static void test_flat(void)
 	put_be64(rec, UINT64_MAX); put_be64(rec + 8, 0);
 	CHECK(write(fd, rec, 16) == 16);
 	CHECK(po_flat_detect(fd));
-	err = po_flat_rearrange(fd, path, &out);
+	struct po_flat_extents *ext = NULL;
+	uint64_t hs = 0, he = 0;
+	err = po_flat_rearrange(fd, path, &out, &ext);
 	CHECK(!err);
 	CHECK(pread(out, buf, 5, 0) == 5 && !memcmp(buf, "hello", 5));
 	CHECK(pread(out, buf, 5, 8192) == 5 && !memcmp(buf, "world", 5));
+	/* what the records wrote: [0, 5) and [8192, 8197), a hole between */
+	CHECK(po_flat_covered(ext, 0, 5, &hs, &he) && po_flat_covered(ext, 8192, 8197, &hs, &he));
+	CHECK(!po_flat_covered(ext, 0, 8197, &hs, &he) && hs == 5 && he == 8192);
+	po_flat_extents_free(ext);
 	close(out);
 	/* truncated: cut in the middle of a record */
 	CHECK(ftruncate(fd, 4096 + 16 + 2) == 0);
-	err = po_flat_rearrange(fd, path, &out);
+	err = po_flat_rearrange(fd, path, &out, &ext);
 	CHECK(err && err->code == PO_ERR_CORRUPT && strstr(err->message, path));
 	po_error_destroy(err);
 	close(fd);
