@@ -29,7 +29,7 @@ static const char usage_text[] =
 "Common options:\n"
 "  --vmlinux FILE   the vmlinux with DWARF debug info (else the other argument)\n"
 "  --json           JSON output (JSON Lines for `pages`)\n"
-"  -o, --output F   write to F instead of standard output\n"
+"  -o, --output F   write to F (never one of the inputs; replaced on success)\n"
 "  -h, --help       this help;  -V, --version  the version\n"
 "\n"
 "pages:  --mode stack|handle|stack_handle   --nid LIST\n"
@@ -39,14 +39,17 @@ static const char usage_text[] =
 "        --stacks-handles\n"
 "top:    -n N (stacks to show, default 5)\n"
 "memcg:  --dying   --memcg PATH\n"
+"batch:  --report NAME  --debug-dir DIR  --timeout SECONDS  (see pageowner-batch(1))\n"
 "sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
 "        debugfs page_owner text file\n"
 "\n"
-"Exit status: 0 ok, 1 other error, 2 usage, 3 file not found/unreadable,\n"
-"4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without debug info,\n"
-"7 vmlinux does not match the dump, 8 page_owner was off in the dumped kernel,\n"
-"9 unsupported kernel layout, 10 required data missing from the dump,\n"
-"130 interrupted.  See pageowner(1).\n";
+"Options may follow the files.  Numbers are decimal or 0x hex.\n"
+"\n"
+"Exit status: 0 ok, 1 other error, 2 usage, 3 file unreadable or not a\n"
+"regular file, 4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without\n"
+"debug info, 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
+"dumped kernel, 9 unsupported kernel layout, 10 required data missing from\n"
+"the dump, 11 (batch) some input failed, ""130 interrupted.  See pageowner(1).\n";
 
 int po_exit_code(const struct po_error *err)
 {

@@ -234,6 +234,7 @@ void po_dump_close(struct po_dump *d)
 
 const char *po_dump_format(struct po_dump *d) { return d->format; }
 uint64_t po_dump_page_size(struct po_dump *d) { return d->page_size; }
+uint64_t po_dump_max_paddr(struct po_dump *d) { return d->hdr.max_paddr; }
 
 /*
  * libkdumpfile up to 0.5.4 has a cache bug (fixed upstream in January 2024,

@@ -192,6 +192,8 @@ static struct po_error *check_elf(int fd, const char *path, uint64_t size,
 			any_load = true;
 			if (ph.p_filesz && ph.p_offset < h->data_start)
 				h->data_start = ph.p_offset;
+			if (ph.p_paddr + ph.p_memsz > h->max_paddr)
+				h->max_paddr = ph.p_paddr + ph.p_memsz;
 			if (!in_file(ph.p_offset, ph.p_filesz, size))
 				return po_error_create(PO_ERR_CORRUPT,
 						       "%s: dump is truncated: PT_LOAD %llu (physical %#llx) ends at file offset %#llx, the file has %#llx bytes",
@@ -327,6 +329,7 @@ static struct po_error *check_kdump(int fd, const char *path, uint64_t size,
 	h->status = status;
 	h->bitmap_off = bm_start;
 	h->data_start = bm_start;
+	h->max_paddr = max_mapnr * bs;
 	h->bitmap_len = bm_len;
 	h->descs_off = bm_start + bm_len;
 

@@ -60,6 +60,7 @@ struct po_dump_header {
 	uint32_t block_size, status; /* kdump */
 	int32_t dump_level;
 	uint64_t bitmap_off, bitmap_len, descs_off;
+	uint64_t max_paddr;         /* end of the physical memory it describes */
 	uint64_t data_start;        /* where the dump's data begins: the kdump
 				       bitmaps, the first PT_LOAD; all of it
 				       to the end of the file is written */
@@ -80,6 +81,9 @@ const char *po_dump_format(struct po_dump *dump);
 /* VMCOREINFO line value (NULL if absent); owned by the dump. */
 const char *po_dump_vmcoreinfo(struct po_dump *dump, const char *key);
 uint64_t po_dump_page_size(struct po_dump *dump);
+/* End of the physical memory the dump file describes (kdump max_mapnr, the
+ * ELF PT_LOAD segments). */
+uint64_t po_dump_max_paddr(struct po_dump *dump);
 
 /* ---- flat.c: makedumpfile flattened format ---- */
 bool po_flat_detect(int fd);

@@ -771,6 +771,16 @@ static struct po_error *init_pfn_range(struct po_program *prog)
 				       (unsigned long long)L->max_pfn,
 				       (unsigned long long)(L->nr_sections * L->pages_per_section < (1ULL << 40) ?
 							    L->nr_sections * L->pages_per_section : (1ULL << 40)));
+	/* the walk visits every PFN below max_pfn: the dump's own extent
+	 * (rounded up to a section) bounds it */
+	if (prog->dump && po_dump_max_paddr(prog->dump)) {
+		uint64_t ext = po_dump_max_paddr(prog->dump) >> L->page_shift;
+		ext = (ext + L->pages_per_section - 1) / L->pages_per_section * L->pages_per_section;
+		if (L->max_pfn > ext)
+			return po_error_create(PO_ERR_CORRUPT,
+					       "max_pfn %#llx (read from the dump) is beyond the memory the dump describes (%#llx PFNs)",
+					       (unsigned long long)L->max_pfn, (unsigned long long)ext);
+	}
 	if (L->min_low_pfn > L->max_pfn)
 		return po_error_create(PO_ERR_CORRUPT,
 				       "min_low_pfn %#llx (read from the dump) is above max_pfn %#llx",
