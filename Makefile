@@ -10,10 +10,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLA
 LDLIBS = $(PKG_LIBS)
 BUILD ?= build
 
-# The library is every src/*.c but the CLI's (cli.c and cmd_*.c).
-CLI_SRCS = src/cli.c $(wildcard src/cmd_*.c)
-LIB_SRCS = $(filter-out $(CLI_SRCS),$(wildcard src/*.c))
-HEADERS = $(wildcard src/*.h) include/pageowner.h
+# Layers, one folder each (README: Architecture): base, access, kernel and
+# report make the library; cli/ is the command line.
+LIB_DIRS = base access kernel report
+LIB_SRCS = $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
+CLI_SRCS = $(wildcard src/cli/*.c)
+HEADERS = $(wildcard src/*/*.h) include/pageowner.h
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -27,6 +29,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpageowner.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpageowner.a $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(BUILD):
@@ -34,7 +37,7 @@ $(BUILD):
 
 $(BUILD)/libpageowner.a: $(LIB_OBJS)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcsP $@ $^
 
 $(BUILD)/pageowner: $(CLI_OBJS) $(BUILD)/libpageowner.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libpageowner.a $(LDLIBS)

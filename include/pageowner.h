@@ -91,11 +91,29 @@ void po_program_set_release(struct po_program *prog, const char *release);
 /* Load vmlinux (DWARF and symbols) and check that it matches the dump. */
 struct po_error *po_program_load_vmlinux(struct po_program *prog,
 					 const char *path);
+/* What identifies a vmlinux: its build id (hex, "" if none) and the first
+ * line of its linux_banner ("" if unknown). */
+struct po_vmlinux_id {
+	char build_id[130];
+	char banner[256];
+};
+/* Read a vmlinux's id (PO_ERR_DEBUGINFO if it is not an ELF vmlinux). */
+struct po_error *po_vmlinux_identify(const char *path, struct po_vmlinux_id *id);
+/* Does a vmlinux of that id belong to the program's dump?  By build id,
+ * else by release and banner; NULL if so (or if nothing tells), else a
+ * PO_ERR_MISMATCH error naming both. */
+struct po_error *po_program_check_vmlinux(struct po_program *prog, const char *path,
+					  const struct po_vmlinux_id *id);
+/* Is it the dump's vmlinux?  Its build id equals the dump's, or where one
+ * of them has none, its banner names the dump's release. */
+bool po_program_vmlinux_matches(struct po_program *prog, const struct po_vmlinux_id *id);
 /* Resolve every layout; fails with PO_ERR_NO_PAGE_OWNER if it was off. */
 struct po_error *po_program_init_kernel(struct po_program *prog);
 /* Like init_kernel, but page_owner being off is not an error. */
 struct po_error *po_program_init_kernel_no_owner(struct po_program *prog);
 bool po_program_page_owner_enabled(struct po_program *prog);
+/* NULL if page_owner was on, else the PO_ERR_NO_PAGE_OWNER error saying so. */
+struct po_error *po_program_require_page_owner(struct po_program *prog);
 
 /* Interrupt check (crash sets one); a walk stops with PO_ERR_INTERRUPTED. */
 void po_program_set_interrupt(struct po_program *prog,
@@ -213,9 +231,14 @@ struct po_stack {
 	char *text;              /* " %pS\n" per frame, built on first print */
 	size_t text_len;
 };
-/* Look up a stack by handle (cached; the stack belongs to the program). */
-struct po_error *po_stack_get(struct po_program *prog, uint32_t handle,
-			      const struct po_stack **ret);
+/*
+ * The stack of a handle (cached; it belongs to the program): *ret is NULL
+ * when the dump does not give the record (a handle of garbage, a pool it
+ * lacks), and why (if not NULL) says so; an error only when the caller must
+ * stop (out of memory, interrupted).
+ */
+struct po_error *po_stack_lookup(struct po_program *prog, uint32_t handle,
+				 const struct po_stack **ret, char *why, size_t len);
 /* Print frames as the kernel's %pS, one per line with `indent` spaces. */
 void po_stack_print(FILE *out, const struct po_stack *stack, int indent);
 void po_frame_format(const struct po_frame *f, char *buf, size_t len);
@@ -248,26 +271,132 @@ struct po_error *po_page_memcg(struct po_program *prog,
 void po_memcg_unreadable_text(const struct po_memcg_info *mi, const struct po_error *err,
 			      char *buf, size_t len);
 
-/* Reports (text unless stated). */
+/* ---- reports ---- */
+
+/* What `pages` prints after the two header lines (7.3's print modes). */
+enum po_pages_mode {
+	PO_PAGES_STACK,        /* the stack (default) */
+	PO_PAGES_HANDLE,       /* the stackdepot handle */
+	PO_PAGES_STACK_HANDLE, /* both */
+};
+
+/* Views of `stacks` (the files of /sys/kernel/debug/page_owner_stacks/). */
+enum po_stacks_view {
+	PO_STACKS_SHOW_STACKS,         /* show_stacks: frames, nr_base_pages */
+	PO_STACKS_SHOW_HANDLES,        /* show_handles: handle, nr_base_pages */
+	PO_STACKS_SHOW_STACKS_HANDLES, /* show_stacks_handles: frames, handle */
+};
+
+/* The options of every report; po_report_opts_init() sets the defaults. */
 struct po_report_opts {
 	bool json;
-	int mode;            /* pages: 0 stack, 1 handle, 2 stack_handle */
-	const char *nid_list;
-	uint64_t threshold;  /* stacks: nr_base_pages below it are not printed */
-	bool from_pages;     /* stacks */
-	bool kernel_order;   /* stacks */
-	int top_n;           /* top */
-	bool dying_only;     /* memcg */
-	const char *memcg_path;
+	enum po_pages_mode mode;   /* pages */
+	const char *nid_list;      /* pages: --nid */
+	bool freed;                /* pages: freed pages instead */
+	uint64_t threshold;        /* stacks: nr_base_pages below it are not printed */
+	bool from_pages;           /* stacks */
+	bool kernel_order;         /* stacks */
+	enum po_stacks_view view;  /* stacks */
+	int top_n;                 /* top */
+	bool dying_only;           /* memcg */
+	const char *memcg_path;    /* memcg */
+	const char *phys, *page;   /* page: by physical or struct page address */
 };
+
+/*
+ * The options on a command line, parsed alike by pageowner(1) and the crash
+ * extension: each puts PO_REPORT_LONG_OPTIONS in its getopt_long() table and
+ * PO_REPORT_SHORT_OPTIONS in its short options (getopt.h), and hands every
+ * option getopt_long() returns in this set to po_report_opts_set().  Front
+ * ends number their own long-only options below PO_OPT_REPORT_FIRST.
+ */
+enum {
+	PO_OPT_THRESHOLD = 't',   /* -t, --threshold N */
+	PO_OPT_TOP_N = 'n',       /* -n N */
+	PO_OPT_PHYS = 'p',        /* -p, --phys ADDR */
+	PO_OPT_PAGE = 'P',        /* -P, --page ADDR */
+	PO_OPT_REPORT_FIRST = 0x1000,
+	PO_OPT_JSON = PO_OPT_REPORT_FIRST,
+	PO_OPT_MODE,              /* --mode stack|handle|stack_handle */
+	PO_OPT_NID,               /* --nid LIST */
+	PO_OPT_FREED,
+	PO_OPT_FROM_PAGES,
+	PO_OPT_KERNEL_ORDER,
+	PO_OPT_HANDLES,           /* the show_handles view */
+	PO_OPT_STACKS_HANDLES,    /* the show_stacks_handles view */
+	PO_OPT_DYING,
+	PO_OPT_MEMCG,             /* --memcg PATH */
+	PO_OPT_REPORT_LAST = PO_OPT_MEMCG,
+};
+#define PO_REPORT_SHORT_OPTIONS "t:n:p:P:"
+#define PO_REPORT_LONG_OPTIONS \
+	{ "json", no_argument, NULL, PO_OPT_JSON }, \
+	{ "mode", required_argument, NULL, PO_OPT_MODE }, \
+	{ "nid", required_argument, NULL, PO_OPT_NID }, \
+	{ "freed", no_argument, NULL, PO_OPT_FREED }, \
+	{ "threshold", required_argument, NULL, PO_OPT_THRESHOLD }, \
+	{ "from-pages", no_argument, NULL, PO_OPT_FROM_PAGES }, \
+	{ "kernel-order", no_argument, NULL, PO_OPT_KERNEL_ORDER }, \
+	{ "handles", no_argument, NULL, PO_OPT_HANDLES }, \
+	{ "stacks-handles", no_argument, NULL, PO_OPT_STACKS_HANDLES }, \
+	{ "dying", no_argument, NULL, PO_OPT_DYING }, \
+	{ "memcg", required_argument, NULL, PO_OPT_MEMCG }, \
+	{ "phys", required_argument, NULL, PO_OPT_PHYS }, \
+	{ "page", required_argument, NULL, PO_OPT_PAGE }
+
+/* The defaults (top: 5 stacks). */
+void po_report_opts_init(struct po_report_opts *opts);
+/* Set report option opt (as getopt_long() returned it) with its argument;
+ * a bad value, or an opt that is not a report option, is a PO_ERR_USAGE
+ * error whose message names the option ("-n: 'x' is not a positive number"). */
+struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
+				    const char *arg);
+/* A number: decimal (leading zeros too: "010" is ten) or 0x hex; no sign,
+ * no blanks, at most UINT64_MAX. */
+bool po_parse_u64(const char *s, uint64_t *v);
+
+/* The reports both front ends run, by name. */
+enum po_report_kind {
+	PO_REPORT_PAGES, PO_REPORT_PAGE, PO_REPORT_STACKS, PO_REPORT_TOP,
+	PO_REPORT_MEMCG, PO_REPORT_INFO,
+};
+struct po_report_desc {
+	const char *name;          /* "pages" */
+	enum po_report_kind kind;
+	bool needs_page_owner;     /* else it works with page_owner off */
+	int operands;              /* arguments after the options: page's PFN */
+	const char *summary;       /* one line, for help */
+};
+/* The table (and its size), and one entry by name (NULL if none). */
+const struct po_report_desc *po_reports(size_t *n);
+const struct po_report_desc *po_report_lookup(const char *name);
+/* Does the report take option opt (a PO_OPT_* value)? */
+bool po_report_takes(const struct po_report_desc *d, int opt);
+/* The long name of a report option ("threshold"), for messages. */
+const char *po_report_opt_name(int opt);
+
+/*
+ * Run a report as both front ends do.  operands: page's PFN (decimal or 0x
+ * hex) when no --phys/--page.  The report goes to out; notes (where the
+ * stacks' totals came from, page_owner off) and the walk's warnings go to
+ * notes, after out is flushed so that they follow what they are about.
+ * stats (optional) gets the walk's counters (--strict looks at them).
+ */
+struct po_error *po_report_run(struct po_program *prog, const struct po_report_desc *d,
+			       const struct po_report_opts *opts,
+			       const char *const *operands, FILE *out, FILE *notes,
+			       struct po_walk_stats *stats);
+
+/* The reports themselves (text unless opts->json). */
 struct po_error *po_report_pages(struct po_program *prog, FILE *out,
 				 const struct po_report_opts *opts,
 				 struct po_walk_stats *stats);
 struct po_error *po_report_page(struct po_program *prog, FILE *out,
 				uint64_t pfn, const struct po_report_opts *opts);
 /* One decoded record in the bad-page report form (or JSON). */
-void po_report_record(struct po_program *prog, FILE *out,
-		      const struct po_record *rec, const struct po_report_opts *opts);
+struct po_error *po_report_record(struct po_program *prog, FILE *out,
+				  const struct po_record *rec,
+				  const struct po_report_opts *opts);
 /* Every freed page that still carries page_owner data, with its free stack. */
 struct po_error *po_report_freed(struct po_program *prog, FILE *out,
 				 const struct po_report_opts *opts,
@@ -275,8 +404,157 @@ struct po_error *po_report_freed(struct po_program *prog, FILE *out,
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
 				const struct po_report_opts *opts);
 
+/* Where the per-stack totals came from. */
+enum po_stacks_source {
+	PO_STACKS_FROM_STACK_LIST, /* the kernel's own stack_list (6.9+) */
+	PO_STACKS_FROM_PAGES,      /* summed from the per-PFN records */
+};
+struct po_stacks_info {
+	enum po_stacks_source source;
+	bool fallback;             /* from pages because there is no stack_list */
+	uint64_t nr_stacks;        /* stacks found (before the threshold) */
+	uint64_t nr_printed;       /* stacks printed */
+	uint64_t total_pages;      /* sum of nr_base_pages (> 0) over all stacks */
+	uint64_t bad_stacks;       /* stacks whose frames could not be read */
+	bool truncated;            /* the list walk stopped early (cycle / garbage) */
+	char note[256];            /* why it stopped, if truncated */
+	bool list_incomplete;      /* truncated, so counted from pages instead */
+	struct po_walk_stats walk; /* from-pages only */
+};
+/*
+ * Per-stack totals as /sys/kernel/debug/page_owner_stacks/show_stacks (or
+ * the opts->view files) prints them, or one JSON object.  Uses
+ * opts->threshold, from_pages, kernel_order, view; info says where the
+ * totals came from (po_stacks_info_notes() puts that in words).
+ */
+struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
+				  const struct po_report_opts *opts,
+				  struct po_stacks_info *info);
+void po_stacks_info_notes(FILE *fp, const struct po_stacks_info *info);
+/* Does the dumped kernel keep its own stack_list (6.9+)? */
+bool po_have_stack_list(struct po_program *prog);
+
+/*
+ * The OOM question on one screen: greatest consumers by stack (opts->top_n),
+ * processes, gfp masks, migratetypes, the dump's memory totals and the panic
+ * reason from the kernel log.  Text, or one JSON object.
+ */
+struct po_error *po_report_top(struct po_program *prog, FILE *out,
+			       const struct po_report_opts *opts,
+			       struct po_walk_stats *stats);
+
+/*
+ * The memory cgroups of the dump, the pages charged to each (by what they
+ * are), the kernel's dying counters next to what the walk found, and for
+ * each dying memcg the pages, stacks and processes that pin it.  Uses
+ * opts->json, dying_only, memcg_path.  Works with page_owner off.
+ */
+struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
+				 const struct po_report_opts *opts);
+
+/*
+ * `pageowner sort`: the kernel's tools/mm/page_owner_sort.c (Linux 6.12),
+ * streaming its input and keeping one entry per distinct block.  Use:
+ * po_sort_create(), then feed text with po_sort_feed_file() /
+ * po_sort_feed_line() or records from a dump with po_sort_feed_dump(), then
+ * po_sort_finish() and po_sort_print() (text, as page_owner_sort writes it)
+ * or po_sort_print_json().
+ */
+/* Sort keys (--sort and the single-letter options). */
+enum po_sort_key {
+	PO_SORT_TIMES,      /* -t (default, descending) */
+	PO_SORT_PAGES,      /* -m (descending) */
+	PO_SORT_PID,        /* p, pid */
+	PO_SORT_TGID,       /* tg, tgid */
+	PO_SORT_NAME,       /* n, name, comm */
+	PO_SORT_STACKTRACE, /* st, stacktrace */
+	PO_SORT_TXT,        /* T, txt */
+	PO_SORT_ALLOC_TS,   /* at, alloc_ts */
+	PO_SORT_FREE_TS,    /* ft, free_ts */
+	PO_SORT_ALLOCATOR,  /* ator, allocator */
+};
+
+/* Cull keys (--cull). */
+#define PO_CULL_PID        (1u << 0)
+#define PO_CULL_TGID       (1u << 1)
+#define PO_CULL_NAME       (1u << 2)
+#define PO_CULL_STACKTRACE (1u << 3)
+#define PO_CULL_ALLOCATOR  (1u << 4)
+#define PO_CULL_FREE       (1u << 5)
+
+#define PO_SORT_MAX_KEYS 16
+
+struct po_sort_opts {
+	/* sort order: keys[i] with signs[i] (+1 ascending, -1 descending);
+	 * nkeys == 0 means the default, -t (times, descending) */
+	enum po_sort_key keys[PO_SORT_MAX_KEYS];
+	int signs[PO_SORT_MAX_KEYS];
+	int nkeys;
+	unsigned cull;            /* PO_CULL_* bits; 0 = by the whole text */
+	bool filter_released;     /* -f */
+	/* selection (--pid, --tgid, --name); NULL = not selected on */
+	long *pids; size_t nr_pids;
+	long *tgids; size_t nr_tgids;
+	char **names; size_t nr_names;
+	bool debug;               /* -d: parse diagnostics on stderr */
+};
+
+/* Parse "[+|-]key[,...]" into opts->keys/signs; false if a key is unknown. */
+bool po_sort_parse_keys(const char *arg, struct po_sort_opts *opts);
+/* Parse "key[,...]" into opts->cull; false if a key is unknown. */
+bool po_sort_parse_cull(const char *arg, struct po_sort_opts *opts);
+/* Parse a comma-separated integer list; false if malformed (allocates *ret). */
+bool po_sort_parse_nums(const char *arg, long **ret, size_t *nr);
+/* Split a comma-separated list (allocates; free with po_sort_free_strv). */
+bool po_sort_parse_strs(const char *arg, char ***ret, size_t *nr);
+void po_sort_free_strv(char **v, size_t n);
+/* Free what the parse functions allocated in opts. */
+void po_sort_opts_release(struct po_sort_opts *opts);
+
+struct po_sort;
+
+/* opts is copied (its lists are borrowed: keep them alive). */
+struct po_error *po_sort_create(const struct po_sort_opts *opts,
+				struct po_sort **ret);
+void po_sort_destroy(struct po_sort *s);
+
+/* One line of debugfs page_owner text, with its '\n' (if any). */
+struct po_error *po_sort_feed_line(struct po_sort *s, const char *line,
+				   size_t len);
+/* A whole stream of debugfs page_owner text (name is for messages). */
+struct po_error *po_sort_feed_file(struct po_sort *s, FILE *in,
+				   const char *name);
+/* The records /sys/kernel/debug/page_owner of the dumped kernel would print. */
+struct po_error *po_sort_feed_dump(struct po_sort *s, struct po_program *prog,
+				   struct po_walk_stats *stats);
+/* End of input: take a last block not followed by an empty line, and sort. */
+struct po_error *po_sort_finish(struct po_sort *s);
+
+/* Output of the sorted, culled blocks. */
+void po_sort_print(struct po_sort *s, FILE *out);
+void po_sort_print_json(struct po_sort *s, FILE *out);
+
+
+
+/* ---- utilities ---- */
+
+/* A JSON string (RFC 8259): quotes, backslash and control characters
+ * escaped, valid UTF-8 as it is, invalid bytes as \u00XX of their Latin-1
+ * reading. */
+void po_json_string(FILE *out, const char *s);
+
+/* A file pageowner reads must be a regular file: NULL if path is one, else
+ * a PO_ERR_OS error naming what it is ("is a FIFO (named pipe)") or why it
+ * cannot be looked at.  Nothing is opened. */
+struct po_error *po_file_check(const char *path);
+
 /* Facts about the dump and kernel. */
 const char *po_program_release(struct po_program *prog);
+uint64_t po_program_kaslr_offset(struct po_program *prog);
+/* A kernel symbol's run-time address, as the library finds it (false if
+ * the debug info does not know it). */
+bool po_program_symbol_address(struct po_program *prog, const char *name,
+			       uint64_t *addr);
 /* The build id of the dumped kernel (VMCOREINFO BUILD-ID), NULL if unknown. */
 const char *po_program_build_id(struct po_program *prog);
 const char *po_program_dump_format(struct po_program *prog);

@@ -5,8 +5,10 @@
  *   crash> pageowner pages > /tmp/page_owner.txt
  *   crash> pageowner stacks | head
  *
- * The same library as the pageowner(1) command line decodes the records:
- * memory comes from crash's readmem(), types and symbols from the vmlinux
+ * The same library as the pageowner(1) command line decodes the records and
+ * runs the reports (po_report_run(): the same table of reports and options,
+ * the same notes): memory comes from crash's readmem(), types and symbols
+ * from the vmlinux
  * crash was started with (its DWARF, read by libdw), the KASLR offset and
  * release from crash's kernel table.  Reports go to crash's fp, so crash's
  * pipes and redirections work.  Nothing here calls exit() or longjmps out of
@@ -26,10 +28,6 @@
 #include <string.h>
 
 #include "pageowner.h"
-#include "po_crash_glue.h"
-#include "report_memcg.h"
-#include "report_opts.h"
-#include "reports.h"
 
 static void cmd_pageowner(void);
 static char *help_pageowner[];
@@ -158,7 +156,7 @@ static struct po_error *setup(void)
 	struct po_program *p;
 	struct po_error *err;
 	const char *vmlinux;
-	uint64_t link, ours, theirs;
+	uint64_t ours, theirs;
 
 	if (prog)
 		return NULL;
@@ -184,9 +182,8 @@ static struct po_error *setup(void)
 	/* Cross-check with crash's own symbol table (it may have found the
 	 * slide itself, e.g. from the dump's KERNELOFFSET). */
 	if (!err && crash_symbol("_stext", &theirs) &&
-	    po_crash_link_addr(p, "_stext", &link) &&
-	    po_crash_symbol_addr(p, "_stext", &ours) && ours != theirs)
-		po_program_set_kaslr_offset(p, theirs - link);
+	    po_program_symbol_address(p, "_stext", &ours) && ours != theirs)
+		po_program_set_kaslr_offset(p, po_program_kaslr_offset(p) + (theirs - ours));
 	if (!err)
 		err = po_program_init_kernel_no_owner(p);
 	if (err) {
@@ -198,16 +195,6 @@ static struct po_error *setup(void)
 	return NULL;
 }
 
-static struct po_error *need_page_owner(void)
-{
-	if (po_program_page_owner_enabled(prog))
-		return NULL;
-	return po_error_create(PO_ERR_NO_PAGE_OWNER,
-			       "page_owner was not enabled in the dumped kernel (%s): page_owner_inited is off; boot with page_owner=on",
-			       po_program_release(prog)[0] ? po_program_release(prog) :
-							     "unknown release");
-}
-
 /* Notes the CLI prints on stderr go to crash's error stream, never into a
  * redirected report. */
 static FILE *note_fp(void)
@@ -215,228 +202,82 @@ static FILE *note_fp(void)
 	return pc->error_fp ? pc->error_fp : stderr;
 }
 
-static void warn_stats(const struct po_walk_stats *st, bool totals)
-{
-	po_walk_stats_warn(prog, note_fp(), st, totals);
-}
-
-/* ---- argument parsing ---- */
-
-/* The report options (--json, -t, -n, ...) are the library's
- * (report_opts.h), as in pageowner(1); these are the others. */
-enum { OPT_FREED = 256, OPT_HANDLES, OPT_STACKS_HANDLES };
+/* ---- arguments: the library's reports and options, as pageowner(1) ---- */
 
 static const struct option long_opts[] = {
 	PO_REPORT_LONG_OPTIONS,
-	{ "freed", no_argument, NULL, OPT_FREED },
-	{ "handles", no_argument, NULL, OPT_HANDLES },
-	{ "stacks-handles", no_argument, NULL, OPT_STACKS_HANDLES },
-	{ "phys", required_argument, NULL, 'p' },
-	{ "page", required_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which options each subcommand takes (as the CLI). */
-static const struct subcmd {
-	const char *name;
-	const char *opts; /* short letters and long option names, " "-separated */
-} subcmds[] = {
-	{ "pages", " json mode nid freed " },
-	{ "page", " json p P " },
-	{ "stacks", " json t from-pages kernel-order handles stacks-handles " },
-	{ "top", " json n " },
-	{ "memcg", " json dying memcg " },
-	{ "info", " json " },
-};
-
 struct args {
-	const struct subcmd *sub;
+	const struct po_report_desc *report;
 	struct po_report_opts opts;
-	int stacks_view;
-	bool freed;
-	const char *phys, *page;
-	const char *pfn;
+	const char *operand;     /* page's PFN */
 };
 
-static bool takes(const struct subcmd *sub, const char *opt)
+/* "pages, page, stacks, top, memcg, info" */
+static const char *report_names(void)
 {
-	char key[40];
-	snprintf(key, sizeof(key), " %s ", opt);
-	return strstr(sub->opts, key) != NULL;
-}
+	static char names[256];
+	size_t n, len = 0;
+	const struct po_report_desc *d = po_reports(&n);
 
-static const char *opt_name(int c, int idx)
-{
-	static char s[2];
-	if (c == 't' || c == 'n' || c == 'p' || c == 'P') {
-		s[0] = (char)c;
-		s[1] = '\0';
-		return s;
-	}
-	return idx >= 0 ? long_opts[idx].name : "?";
-}
-
-/* Addresses: 0x... or crash's bare hex. */
-static bool parse_addr(const char *s, uint64_t *v)
-{
-	char *end;
-	if (po_parse_u64(s, v) && (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0))
-		return true;
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 16);
-	return !errno && !*end;
+	for (size_t i = 0; i < n && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+					i ? ", " : "", d[i].name);
+	return names;
 }
 
 /* false: a usage error was printed. */
 static bool parse_args(struct args *a)
 {
-	int c, idx, argc = argcnt - 1;
+	int c, argc = argcnt - 1;
 	char **argv = args + 1;
 
 	memset(a, 0, sizeof(*a));
 	po_report_opts_init(&a->opts);
-	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		if (argc >= 1 && strcmp(argv[0], subcmds[i].name) == 0)
-			a->sub = &subcmds[i];
-	if (!a->sub) {
+	if (argc >= 1)
+		a->report = po_report_lookup(argv[0]);
+	if (!a->report) {
 		if (argc >= 1)
-			error(INFO, "unknown subcommand '%s' (pages, page, stacks, top, memcg, info)\n",
-			      argv[0]);
+			error(INFO, "unknown subcommand '%s' (%s)\n", argv[0], report_names());
 		else
-			error(INFO, "give a subcommand: pages, page, stacks, top, memcg or info (see help pageowner)\n");
+			error(INFO, "give a subcommand: %s (see help pageowner)\n", report_names());
 		return false;
 	}
 	optind = 0; /* full re-initialisation of getopt */
 	opterr = 0;
-	while (idx = -1, (c = getopt_long(argc, argv, ":t:n:p:P:", long_opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" PO_REPORT_SHORT_OPTIONS, long_opts, NULL)) != -1) {
 		struct po_error *err;
 		if (c == '?') {
 			error(INFO, "%s: unknown option '%s' (see help pageowner)\n",
-			      a->sub->name, argv[optind - 1]);
+			      a->report->name, argv[optind - 1]);
 			return false;
 		}
 		if (c == ':') {
-			error(INFO, "%s: option '%s' needs a value\n", a->sub->name,
+			error(INFO, "%s: option '%s' needs a value\n", a->report->name,
 			      argv[optind - 1]);
 			return false;
 		}
-		if (!takes(a->sub, opt_name(c, idx))) {
+		if (!po_report_takes(a->report, c)) {
 			error(INFO, "%s: option '%s' does not apply (see help pageowner)\n",
-			      a->sub->name, argv[optind - 1]);
+			      a->report->name, argv[optind - 1]);
 			return false;
 		}
-		switch (c) {
-		case OPT_FREED: a->freed = true; break;
-		case OPT_HANDLES: a->stacks_view = PO_STACKS_SHOW_HANDLES; break;
-		case OPT_STACKS_HANDLES: a->stacks_view = PO_STACKS_SHOW_STACKS_HANDLES; break;
-		case 'p': a->phys = optarg; break;
-		case 'P': a->page = optarg; break;
-		default:
-			if ((err = po_report_opts_set(&a->opts, c, optarg))) {
-				error(INFO, "%s\n", err->message);
-				po_error_destroy(err);
-				return false;
-			}
+		if ((err = po_report_opts_set(&a->opts, c, optarg))) {
+			error(INFO, "%s\n", err->message);
+			po_error_destroy(err);
+			return false;
 		}
 	}
 	/* getopt_long permuted the operands to the end */
-	if (strcmp(a->sub->name, "page") == 0) {
-		int want = a->phys || a->page ? 0 : 1;
-		if ((a->phys && a->page) || argc - optind != want) {
-			error(INFO, "page: give one of PFN, -p PHYSADDR or -P PAGE\n");
-			return false;
-		}
-		if (want)
-			a->pfn = argv[optind];
-	} else if (optind < argc) {
-		error(INFO, "%s: unexpected argument '%s'\n", a->sub->name, argv[optind]);
+	if (optind < argc && a->report->operands && !a->opts.phys && !a->opts.page)
+		a->operand = argv[optind++];
+	if (optind < argc) {
+		error(INFO, "%s: unexpected argument '%s'\n", a->report->name, argv[optind]);
 		return false;
 	}
 	return true;
-}
-
-/* ---- subcommands ---- */
-
-static struct po_error *run_pages(struct args *a, FILE *out)
-{
-	struct po_walk_stats st;
-	struct po_error *err = need_page_owner();
-
-	memset(&st, 0, sizeof(st));
-	if (!err)
-		err = a->freed ? po_report_freed(prog, out, &a->opts, &st) :
-				 po_report_pages(prog, out, &a->opts, &st);
-	if (!err)
-		warn_stats(&st, false);
-	return err;
-}
-
-static struct po_error *run_page(struct args *a, FILE *out)
-{
-	struct po_error *err = need_page_owner();
-	uint64_t v, pfn;
-
-	if (err)
-		return err;
-	if (a->pfn) {
-		if (!po_parse_u64(a->pfn, &pfn))
-			return po_error_create(PO_ERR_USAGE, "page: '%s' is not a PFN (decimal, or 0x hex)", a->pfn);
-	} else if (a->phys) {
-		if (!parse_addr(a->phys, &v))
-			return po_error_create(PO_ERR_USAGE, "page: '%s' is not an address", a->phys);
-		pfn = po_phys_to_pfn(prog, v);
-	} else {
-		if (!parse_addr(a->page, &v))
-			return po_error_create(PO_ERR_USAGE, "page: '%s' is not an address", a->page);
-		err = po_page_to_pfn(prog, v, &pfn);
-		if (err)
-			return err;
-	}
-	return po_report_page(prog, out, pfn, &a->opts);
-}
-
-static struct po_error *run_stacks(struct args *a, FILE *out)
-{
-	struct po_stacks_info info;
-	struct po_error *err = need_page_owner();
-
-	if (err)
-		return err;
-	memset(&info, 0, sizeof(info));
-	err = po_report_stacks_ex(prog, out, &a->opts, a->stacks_view, &info);
-	if (err)
-		return err;
-	po_stacks_info_notes(note_fp(), &info);
-	if (info.source == PO_STACKS_FROM_PAGES)
-		warn_stats(&info.walk, true);
-	return NULL;
-}
-
-static struct po_error *run_top(struct args *a, FILE *out)
-{
-	struct po_walk_stats st;
-	struct po_error *err = need_page_owner();
-
-	memset(&st, 0, sizeof(st));
-	if (!err)
-		err = po_report_top_ex(prog, out, &a->opts, &st);
-	if (!err)
-		warn_stats(&st, true);
-	return err;
-}
-
-static struct po_error *run_memcg(struct args *a, FILE *out)
-{
-	if (!po_program_page_owner_enabled(prog))
-		fprintf(note_fp(), "pageowner: page_owner was off in the dumped kernel: counting pages from struct page only; no allocation stacks or pids\n");
-	return po_report_memcg(prog, out, &a->opts);
-}
-
-static struct po_error *run_info(struct args *a, FILE *out)
-{
-	return po_report_info(prog, out, &a->opts);
 }
 
 /*
@@ -454,7 +295,9 @@ static ssize_t out_write(void *cookie, const char *buf, size_t size)
 		errno = EINTR;
 		return -1;
 	}
-	if (fwrite(buf, 1, size, dst) != size)
+	/* and on to crash's stream at once: a note written after a flush of
+	 * the report must come after it on the terminal too */
+	if (fwrite(buf, 1, size, dst) != size || fflush(dst) != 0)
 		return -1;
 	return (ssize_t)size;
 }
@@ -483,13 +326,10 @@ static void cmd_pageowner(void)
 	out = out_stream = open_out();
 	err = setup();
 	if (!err) {
-		const char *n = a.sub->name;
-		if (!strcmp(n, "pages")) err = run_pages(&a, out);
-		else if (!strcmp(n, "page")) err = run_page(&a, out);
-		else if (!strcmp(n, "stacks")) err = run_stacks(&a, out);
-		else if (!strcmp(n, "top")) err = run_top(&a, out);
-		else if (!strcmp(n, "memcg")) err = run_memcg(&a, out);
-		else err = run_info(&a, out);
+		const char *operands[] = { a.operand, NULL };
+		/* notes go to crash's error stream once the report is flushed */
+		err = po_report_run(prog, a.report, &a.opts, a.operand ? operands : NULL,
+				    out, note_fp(), NULL);
 	}
 	if (out != fp)
 		fclose(out);

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "pageowner.h"
+#include "access/program.h"
 
 enum { N = 1600, PS = 4096 };
 

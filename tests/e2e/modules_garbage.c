@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "modules.h"
+#include "pageowner.h"
+#include "base/util.h"
+#include "kernel/modules.h"
+#include "access/debuginfo.h"
+#include "access/program.h"
 
 struct patch { uint64_t addr; uint8_t bytes[8]; size_t len; };
 struct wrap {

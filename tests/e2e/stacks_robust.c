@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "reports.h"
+#include "pageowner.h"
+#include "access/debuginfo.h"
+#include "access/program.h"
 
 static const struct po_memory_ops *inner_ops;
 static void *inner_arg;
@@ -50,7 +51,8 @@ static struct po_error *run(struct po_program *prog, struct po_stacks_info *info
 
 	memset(&opts, 0, sizeof(opts));
 	opts.kernel_order = true;
-	err = po_report_stacks_ex(prog, f, &opts, PO_STACKS_SHOW_STACKS_HANDLES, info);
+	opts.view = PO_STACKS_SHOW_STACKS_HANDLES;
+	err = po_report_stacks(prog, f, &opts, info);
 	fclose(f);
 	free(buf);
 	*out_len = len;

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "report_opts.h"
-#include "reports.h"
+#include "pageowner.h"
+#include "base/util.h"
+#include "kernel/kernel.h"
+#include "access/program.h"
 
 static const struct po_memory_ops *inner_ops;
 static void *inner_arg;
@@ -29,17 +30,17 @@ static long order_at = -1;    /* index aligned to 2^(max_order+1) */
 static int fails;
 #define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)
 
-static uint8_t *owner_of(uint8_t *ext) { return ext + P->L.page_owner_offset; }
+static uint8_t *owner_of(uint8_t *ext) { return ext + P->k->L.page_owner_offset; }
 
 /* A bulk read of a whole section's page_ext array. */
 static bool is_ext_array(size_t len)
 {
-	return len == P->L.pages_per_section * P->L.page_ext_size;
+	return len == P->k->L.pages_per_section * P->k->L.page_ext_size;
 }
 
 static bool allocated(uint8_t *ext)
 {
-	struct po_layout *L = &P->L;
+	struct po_layout *L = &P->k->L;
 	uint64_t flags = po_get_u64(ext);
 	uint8_t *o = owner_of(ext);
 	return (flags >> L->ext_owner_bit & 1) && (flags >> L->ext_owner_allocated_bit & 1) &&
@@ -51,7 +52,7 @@ static int seen_arrays;
 static struct po_error *rd(void *arg, enum po_addrspace as, uint64_t addr,
 			   void *buf, size_t len)
 {
-	struct po_layout *L = &P->L;
+	struct po_layout *L = &P->k->L;
 	struct po_error *err = inner_ops->read(inner_arg, as, addr, buf, len);
 
 	if (err || as != PO_KVADDR || !is_ext_array(len))
@@ -140,7 +141,7 @@ static char *report(int which, struct po_walk_stats *st)
 	if (which <= 1)
 		err = po_report_pages(P, f, &opts, st);
 	else
-		err = po_report_top_ex(P, f, &opts, st);
+		err = po_report_top(P, f, &opts, st);
 	fclose(f);
 	CHECK(!err, "report %d: %s", which, err ? err->message : "");
 	po_error_destroy(err);
@@ -201,8 +202,8 @@ int main(int argc, char **argv)
 	CHECK(recs == base.pfns_allocated, "pages printed %zu records, want %llu", recs,
 	      (unsigned long long)base.pfns_allocated);
 	char want[64];
-	snprintf(want, sizeof(want), "Page allocated via order %u,", P->L.max_record_order + 1);
-	CHECK(strstr(text, want), "the order-%u record is not printed", P->L.max_record_order + 1);
+	snprintf(want, sizeof(want), "Page allocated via order %u,", P->k->L.max_record_order + 1);
+	CHECK(strstr(text, want), "the order-%u record is not printed", P->k->L.max_record_order + 1);
 	free(text);
 
 	text = report(1, &st);

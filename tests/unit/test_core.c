@@ -6,7 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "pageowner.h"
+#include "base/util.h"
+#include "kernel/kernel.h"
+#include "kernel/names.h"
+#include "access/flat.h"
+#include "access/program.h"
 
 static int failures, checks;
 
@@ -27,13 +32,16 @@ static struct po_flag_name page_names[] = {
 static void test_flags(void)
 {
 	struct po_program prog;
+	struct po_kernel k;
 	char buf[256];
 
 	memset(&prog, 0, sizeof(prog));
-	prog.names.gfp = gfp_names;
-	prog.names.nr_gfp = PO_ARRAY_SIZE(gfp_names);
-	prog.names.pageflags = page_names;
-	prog.names.nr_pageflags = PO_ARRAY_SIZE(page_names);
+	memset(&k, 0, sizeof(k));
+	prog.k = &k;
+	k.names.gfp = gfp_names;
+	k.names.nr_gfp = PO_ARRAY_SIZE(gfp_names);
+	k.names.pageflags = page_names;
+	k.names.nr_pageflags = PO_ARRAY_SIZE(page_names);
 	po_format_gfp(&prog, 0x140cca, buf, sizeof(buf));
 	CHECK_STR(buf, "GFP_HIGHUSER_MOVABLE|__GFP_COMP");
 	po_format_gfp(&prog, 0, buf, sizeof(buf));
@@ -44,33 +52,33 @@ static void test_flags(void)
 	po_format_gfp(&prog, 0x2000000, buf, sizeof(buf));
 	CHECK_STR(buf, "0x2000000");
 	/* %pGp (5.16+): hex, names, then the zone field */
-	prog.L.pgp_fields = true;
-	prog.L.pgp_hex = true;
-	prog.L.nr_pageflags = 22;
-	prog.L.pageflags_mask = (1ULL << 22) - 1;
-	snprintf(prog.L.pff[2].name, sizeof(prog.L.pff[2].name), "zone");
-	prog.L.pff[2].width = 2;
-	prog.L.pff[2].shift = 62;
+	k.L.pgp_fields = true;
+	k.L.pgp_hex = true;
+	k.L.nr_pageflags = 22;
+	k.L.pageflags_mask = (1ULL << 22) - 1;
+	snprintf(k.L.pff[2].name, sizeof(k.L.pff[2].name), "zone");
+	k.L.pff[2].width = 2;
+	k.L.pff[2].shift = 62;
 	po_format_page_flags(&prog, (1ULL << 62) | 0x54, buf, sizeof(buf));
 	CHECK_STR(buf, "0x4000000000000054(referenced|uptodate|lru|zone=1)");
 	po_format_page_flags(&prog, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "0x0(zone=0)");
 	/* 5.14, 5.15: the fields without the 0x..( ) around them */
-	prog.L.pgp_hex = false;
+	k.L.pgp_hex = false;
 	po_format_page_flags(&prog, (1ULL << 62) | 0x54, buf, sizeof(buf));
 	CHECK_STR(buf, "referenced|uptodate|lru|zone=1");
 	po_format_page_flags(&prog, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "zone=0");
-	prog.L.pgp_hex = true;
-	prog.L.pff[2].width = 0;
+	k.L.pgp_hex = true;
+	k.L.pff[2].width = 0;
 	po_format_page_flags(&prog, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "0x0()");
 	/* truncation never overruns */
 	po_format_page_flags(&prog, 0x75, buf, 8);
 	CHECK(strlen(buf) == 7);
 	/* gfp_migratetype: movable 0x08 reclaimable 0x10 */
-	prog.names.gfp_movable = 0x08;
-	prog.names.gfp_reclaimable = 0x10;
+	k.names.gfp_movable = 0x08;
+	k.names.gfp_reclaimable = 0x10;
 	CHECK(po_gfp_migratetype(&prog, 0x100cca) == 1);
 	CHECK(po_gfp_migratetype(&prog, 0xcc0) == 0);
 	CHECK(po_gfp_migratetype(&prog, 0x10) == 2);
@@ -141,8 +149,33 @@ static void test_errors(void)
 	CHECK(po_file_is_dump("/nonexistent") == false);
 }
 
+/* RFC 8259: valid UTF-8 as it is, other bytes as \u00XX (Latin-1) */
+static void test_json_string(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },           /* "café" in UTF-8 */
+		{ "caf\xe9", "\"caf\\u00e9\"" },                /* Latin-1 é: not UTF-8 */
+		{ "\xe2\x82\xac 5", "\"\xe2\x82\xac 5\"" },       /* U+20AC */
+		{ "\xf0\x9f\x90\xa7", "\"\xf0\x9f\x90\xa7\"" }, /* U+1F427, 4 bytes */
+		{ "\xc0\xaf", "\"\\u00c0\\u00af\"" },             /* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" },   /* a surrogate */
+		{ "\xe2\x82", "\"\\u00e2\\u0082\"" },             /* cut short */
+		{ "a\"b\\c\n\x01\x7f", "\"a\\\"b\\\\c\\n\\u0001\\u007f\"" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		po_json_string(f, cases[i].in);
+		fclose(f);
+		CHECK_STR(buf, cases[i].out);
+		free(buf);
+	}
+}
+
 int main(void)
 {
+	test_json_string();
 	test_flags();
 	test_release();
 	test_flat();

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keymap.h"
+#include "pageowner.h"
+#include "base/keymap.h"
 
 static int failures, checks;
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report_opts.h"
+#include "pageowner.h"
 
 static int failures, checks;
 

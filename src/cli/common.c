@@ -1,0 +1,123 @@
+/*
+ * What the commands share: opening the inputs (the dump and its vmlinux,
+ * told apart by content), running a report of the library's table into the
+ * output, and the exit status of an error (pageowner(1) EXIT STATUS).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int po_exit_code(const struct po_error *err)
+{
+	if (!err)
+		return 0;
+	switch (err->code) {
+	case PO_OK: return 0;
+	case PO_ERR_OS: return 3;
+	case PO_ERR_FORMAT: return 4;
+	case PO_ERR_CORRUPT: return 5;
+	case PO_ERR_DEBUGINFO: return 6;
+	case PO_ERR_MISMATCH: return 7;
+	case PO_ERR_NO_PAGE_OWNER: return 8;
+	case PO_ERR_UNSUPPORTED: return 9;
+	case PO_ERR_FAULT: return 10;
+	case PO_ERR_INTERRUPTED: return 130;
+	case PO_ERR_USAGE: return 2;
+	default: return 1;
+	}
+}
+
+int po_cli_fail(struct po_error *err)
+{
+	int code = po_exit_code(err);
+	fprintf(stderr, "pageowner: %s\n", err->message);
+	po_error_destroy(err);
+	return code;
+}
+
+struct po_program *po_cli_current;
+
+/* Tell the dump from the vmlinux by content, as crash does. */
+struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
+{
+	struct po_error *err;
+	const char *dump = NULL, *vmlinux = cli->vmlinux;
+
+	if (vmlinux && (err = po_file_check(vmlinux)))
+		return err;
+	for (int i = 0; i < cli->nfiles; i++) {
+		const char *f = cli->files[i];
+		/* by type first: a FIFO is never opened, a directory never read */
+		if ((err = po_file_check(f)))
+			return err;
+		if (!dump && po_file_is_dump(f))
+			dump = f;
+		else if (!vmlinux && po_file_is_elf_vmlinux(f))
+			vmlinux = f;
+		else if (!dump)
+			dump = f; /* let the dump reader say what is wrong */
+		else if (!vmlinux)
+			vmlinux = f;
+		else
+			return po_error_create(PO_ERR_USAGE, "too many files: %s", f);
+	}
+	if (!dump)
+		return po_error_create(PO_ERR_USAGE, "no dump file given");
+	if (!vmlinux)
+		return po_error_create(PO_ERR_USAGE,
+				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
+	err = po_program_create(&cli->prog);
+	if (err)
+		return err;
+	po_cli_current = cli->prog;
+	err = po_program_open_dump(cli->prog, dump);
+	if (err)
+		return err;
+	err = po_program_load_vmlinux(cli->prog, vmlinux);
+	if (err)
+		return err;
+	err = need_owner ? po_program_init_kernel(cli->prog) :
+			   po_program_init_kernel_no_owner(cli->prog);
+	if (err)
+		return err;
+	/* the output only now: a failed open never truncates it, and it is
+	 * never one of the inputs */
+	if (!cli->out) {
+		const char *inputs[] = { dump, vmlinux };
+		err = po_cli_output_open(&cli->outf, cli->output, inputs, 2, &cli->out);
+	}
+	return err;
+}
+
+int po_cli_report(struct po_cli *cli, const struct po_report_desc *d)
+{
+	struct po_walk_stats st;
+	struct po_error *err;
+	const char *const *operands = NULL;
+
+	/* page's PFN comes first, before the files */
+	if (d->operands && !cli->opts.phys && !cli->opts.page && cli->nfiles > 0) {
+		uint64_t v;
+		if (!po_parse_u64(cli->files[0], &v)) {
+			fprintf(stderr, "pageowner: %s: '%s' is not a PFN (decimal, or 0x hex) (see pageowner --help)\n",
+				d->name, cli->files[0]);
+			return 2;
+		}
+		operands = (const char *const *)cli->files;
+		cli->files++;
+		cli->nfiles--;
+	}
+	err = po_cli_open(cli, false);
+	if (!err)
+		err = po_report_run(cli->prog, d, &cli->opts, operands, cli->out, stderr, &st);
+	if (err)
+		return po_cli_fail(err);
+	return cli->strict && st.pfns_missing ? 10 : 0;
+}
+
+void po_cli_warn_stats(const struct po_walk_stats *st, bool totals)
+{
+	po_walk_stats_warn(po_cli_current, stderr, st, totals);
+}

@@ -1,0 +1,678 @@
+/*
+ * The PFN walk: sparsemem sections read in bulk (a section's struct page
+ * array, page_ext array and pageblock bitmap in one read each), and the
+ * page_owner record of each PFN decoded with offsets resolved once.
+ * PO_WALK_DEBUGFS follows read_page_owner() of mm/page_owner.c exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "kernel/stackdepot.h"
+#include "kernel/kernel.h"
+#include "access/program.h"
+
+struct section {
+	uint64_t nr;          /* section number; UINT64_MAX = none loaded */
+	bool present;         /* has a mem_map */
+	bool early;
+	uint64_t raw_page_ext;
+	uint8_t *pages;       /* PAGES_PER_SECTION struct pages */
+	uint8_t *pages_ok;    /* per PFN: struct page readable */
+	uint8_t *exts;        /* PAGES_PER_SECTION page_ext entries */
+	uint8_t *exts_ok;
+	uint8_t *usage;       /* struct mem_section_usage + pageblock bitmap */
+	size_t usage_len;
+	bool usage_ok;
+	uint64_t mem_map;     /* struct page address of the first PFN */
+};
+
+struct walker {
+	struct po_program *prog;
+	uint64_t *roots;      /* SPARSEMEM_EXTREME root pointers */
+	uint64_t nr_roots;
+	struct section sec;
+	struct po_walk_stats *stats;
+	uint8_t *chunk_ok;    /* scratch for bulk reads */
+	size_t chunk_cap;
+};
+
+/*
+ * Read [addr, addr+len) into buf; memory absent from the dump is zeroed and
+ * reported per PFN-sized unit in ok[] (unit bytes each).  Fails only for
+ * errors other than absent memory (truncated or corrupt dump).
+ */
+static struct po_error *read_bulk(struct walker *w, uint64_t addr, uint8_t *buf,
+				  size_t len, uint8_t *ok, size_t unit,
+				  bool *any_ok)
+{
+	struct po_program *prog = w->prog;
+	uint64_t psz = prog->k->L.page_size;
+	struct po_error *err;
+	size_t nunits = len / unit;
+
+	err = po_read(prog, addr, buf, len);
+	if (!err) {
+		memset(ok, 1, nunits);
+		*any_ok = true;
+		return NULL;
+	}
+	if (err->code != PO_ERR_FAULT)
+		return err;
+	po_error_destroy(err);
+	/* Page by page. */
+	size_t nchunks = (len + psz + (addr % psz)) / psz + 1;
+	if (nchunks > w->chunk_cap) {
+		uint8_t *p = realloc(w->chunk_ok, nchunks);
+		if (!p)
+			return &po_error_nomem;
+		w->chunk_ok = p;
+		w->chunk_cap = nchunks;
+	}
+	uint64_t base = addr - addr % psz;
+	*any_ok = false;
+	for (size_t c = 0; c < nchunks; c++) {
+		uint64_t start = base + c * psz, end = start + psz;
+		if (start < addr)
+			start = addr;
+		if (end > addr + len)
+			end = addr + len;
+		w->chunk_ok[c] = 0;
+		if (start >= end)
+			continue;
+		err = po_read(prog, start, buf + (start - addr), end - start);
+		if (!err) {
+			w->chunk_ok[c] = 1;
+			*any_ok = true;
+		} else if (err->code != PO_ERR_FAULT) {
+			return err;
+		} else {
+			po_error_destroy(err);
+			memset(buf + (start - addr), 0, end - start);
+		}
+	}
+	for (size_t i = 0; i < nunits; i++) {
+		uint64_t a = addr + i * unit, b = a + unit - 1;
+		ok[i] = w->chunk_ok[(a - base) / psz] && w->chunk_ok[(b - base) / psz];
+	}
+	return NULL;
+}
+
+static struct po_error *section_addr(struct walker *w, uint64_t nr,
+				     uint64_t *addr)
+{
+	struct po_layout *L = &w->prog->k->L;
+	uint64_t root = nr / L->sections_per_root;
+
+	if (!L->sparse_extreme) {
+		*addr = L->mem_section + nr * L->sizeof_mem_section;
+		return NULL;
+	}
+	if (root >= w->nr_roots || !w->roots[root]) {
+		*addr = 0;
+		return NULL;
+	}
+	*addr = w->roots[root] + (nr % L->sections_per_root) * L->sizeof_mem_section;
+	return NULL;
+}
+
+static struct po_error *load_section(struct walker *w, uint64_t nr)
+{
+	struct po_program *prog = w->prog;
+	struct po_layout *L = &prog->k->L;
+	struct section *s = &w->sec;
+	struct po_error *err;
+	uint64_t addr, map;
+	uint8_t ms[64];
+	bool any;
+
+	s->nr = nr;
+	s->present = false;
+	if (nr >= L->nr_sections)
+		return NULL;
+	err = section_addr(w, nr, &addr);
+	if (err || !addr)
+		return err;
+	err = po_read(prog, addr, ms, L->sizeof_mem_section > sizeof(ms) ?
+		      sizeof(ms) : L->sizeof_mem_section);
+	if (err) {
+		if (err->code != PO_ERR_FAULT)
+			return err;
+		po_error_destroy(err);
+		w->stats->sections_missing++;
+		return NULL;
+	}
+	map = po_get_u64(ms + L->off_ms_mem_map);
+	if (!(map & (1ULL << L->bit_has_mem_map)))
+		return NULL;
+	s->present = true;
+	s->early = map & (1ULL << L->bit_early);
+	w->stats->sections++;
+	uint64_t start_pfn = nr * L->pages_per_section;
+	/* The coded mem_map is mem_map - start_pfn, in struct pages. */
+	s->mem_map = (map & L->section_map_mask) + start_pfn * L->sizeof_page;
+	s->raw_page_ext = L->off_ms_page_ext != PO_ABSENT ?
+			  po_get_u64(ms + L->off_ms_page_ext) : 0;
+	size_t n = L->pages_per_section;
+	if (!s->pages) {
+		s->pages = malloc(n * L->sizeof_page);
+		s->pages_ok = malloc(n);
+		s->exts = malloc(n * L->page_ext_size);
+		s->exts_ok = malloc(n);
+		if (!s->pages || !s->pages_ok || !s->exts || !s->exts_ok)
+			return &po_error_nomem;
+	}
+	err = read_bulk(w, s->mem_map, s->pages, n * L->sizeof_page, s->pages_ok,
+			L->sizeof_page, &any);
+	if (err)
+		return po_error_prefix(err, "reading struct page array of section %llu",
+				       (unsigned long long)nr);
+	if (!any)
+		w->stats->sections_missing++;
+	if (s->raw_page_ext && !(s->raw_page_ext & 1)) {
+		uint64_t base = s->raw_page_ext + start_pfn * L->page_ext_size;
+		err = read_bulk(w, base, s->exts, n * L->page_ext_size, s->exts_ok,
+				L->page_ext_size, &any);
+		if (err)
+			return po_error_prefix(err, "reading page_ext array of section %llu",
+					       (unsigned long long)nr);
+	} else {
+		memset(s->exts_ok, 0, n);
+	}
+	/* mem_section_usage: subsection map and pageblock bitmap */
+	s->usage_ok = false;
+	if (L->off_ms_usage != PO_ABSENT && L->off_usage_pageblock_flags != PO_ABSENT) {
+		uint64_t usage = po_get_u64(ms + L->off_ms_usage);
+		uint64_t blocks = n >> L->pageblock_order;
+		size_t len = L->off_usage_pageblock_flags +
+			     ((blocks * L->pageblock_bits + 63) / 64) * 8;
+		if (len > s->usage_len) {
+			uint8_t *p = realloc(s->usage, len);
+			if (!p)
+				return &po_error_nomem;
+			s->usage = p;
+		}
+		s->usage_len = len;
+		if (usage) {
+			err = po_read(prog, usage, s->usage, len);
+			if (!err)
+				s->usage_ok = true;
+			else if (err->code == PO_ERR_FAULT)
+				po_error_destroy(err);
+			else
+				return err;
+		}
+	}
+	return NULL;
+}
+
+static struct po_error *get_section(struct walker *w, uint64_t pfn)
+{
+	uint64_t nr = pfn / w->prog->k->L.pages_per_section;
+
+	if (w->sec.nr == nr)
+		return NULL;
+	return load_section(w, nr);
+}
+
+static bool pfn_valid(struct walker *w, uint64_t pfn)
+{
+	struct po_layout *L = &w->prog->k->L;
+	struct section *s = &w->sec;
+
+	if (!s->present)
+		return false;
+	if (s->early || !s->usage_ok || L->off_usage_subsection_map == PO_ABSENT)
+		return true;
+	uint64_t idx = (pfn & (L->pages_per_section - 1)) >>
+		       (L->subsection_shift - L->page_shift);
+	uint64_t word = po_get_u64(s->usage + L->off_usage_subsection_map + (idx / 64) * 8);
+	return (word >> (idx % 64)) & 1;
+}
+
+static void po_decode_owner(struct po_program *prog, const uint8_t *o,
+		     struct po_record *rec)
+{
+	struct po_layout *L = &prog->k->L;
+
+	rec->order = po_get_u16(o + L->po_order);
+	rec->last_migrate_reason = L->po_last_migrate_reason != PO_ABSENT ?
+		(int16_t)po_get_u16(o + L->po_last_migrate_reason) : -1;
+	if (L->mr_never && rec->last_migrate_reason == L->mr_never_value)
+		rec->last_migrate_reason = -1;
+	rec->gfp_mask = po_get_u32(o + L->po_gfp_mask);
+	rec->handle = po_get_u32(o + L->po_handle);
+	rec->free_handle = L->po_free_handle != PO_ABSENT ? po_get_u32(o + L->po_free_handle) : 0;
+	rec->ts_nsec = L->po_ts_nsec != PO_ABSENT ? po_get_u64(o + L->po_ts_nsec) : 0;
+	rec->free_ts_nsec = L->po_free_ts_nsec != PO_ABSENT ? po_get_u64(o + L->po_free_ts_nsec) : 0;
+	rec->pid = L->po_pid != PO_ABSENT ? (int32_t)po_get_u32(o + L->po_pid) : 0;
+	rec->tgid = L->po_tgid != PO_ABSENT ? (int32_t)po_get_u32(o + L->po_tgid) : 0;
+	rec->free_pid = L->po_free_pid != PO_ABSENT ? (int32_t)po_get_u32(o + L->po_free_pid) : 0;
+	rec->free_tgid = L->po_free_tgid != PO_ABSENT ? (int32_t)po_get_u32(o + L->po_free_tgid) : 0;
+	memset(rec->comm, 0, sizeof(rec->comm));
+	if (L->po_comm != PO_ABSENT)
+		memcpy(rec->comm, o + L->po_comm, L->po_comm_len);
+}
+
+/* include/linux/threads.h, 64-bit */
+#define PID_MAX_LIMIT (4 * 1024 * 1024)
+
+/*
+ * The latest allocation time a record may have: the dump's clock is only an
+ * estimate (jiffies lose ticks under emulation: 8.5 s against the log's 22.6
+ * s on a QEMU TCG guest; the log may be quiet for hours before a live dump),
+ * so only a time beyond twice it and a minute is taken for garbage.  A bit
+ * flipped above the uptime's top bit, what storage and LZO errors do, is.
+ */
+static uint64_t latest_ts(uint64_t uptime)
+{
+	return uptime * 2 + 60000000000ULL;
+}
+
+/* Which values of an allocated record no kernel writes (enum po_suspect),
+ * counted in the stats.  Fails only for out-of-memory. */
+static struct po_error *check_record(struct po_program *prog, struct po_record *rec,
+				     struct po_walk_stats *st)
+{
+	struct po_layout *L = &prog->k->L;
+	const struct po_stack *stack;
+	struct po_error *err;
+	unsigned s = 0;
+
+	if (rec->order > L->max_record_order)
+		s |= PO_SUSPECT_ORDER;
+	if (rec->pid < 0 || rec->pid > PID_MAX_LIMIT || rec->tgid < 0 ||
+	    rec->tgid > PID_MAX_LIMIT)
+		s |= PO_SUSPECT_PID;
+	if (L->dump_uptime_ns && rec->ts_nsec > latest_ts(L->dump_uptime_ns))
+		s |= PO_SUSPECT_TS;
+	if ((err = po_stack_lookup(prog, rec->handle, &stack, NULL, 0)))
+		return err;
+	if (!stack)
+		s |= PO_SUSPECT_STACK;
+	rec->suspect = s;
+	if (s) {
+		st->records_suspect++;
+		st->suspect_order += !!(s & PO_SUSPECT_ORDER);
+		st->suspect_pid += !!(s & PO_SUSPECT_PID);
+		st->suspect_ts += !!(s & PO_SUSPECT_TS);
+		st->suspect_stack += !!(s & PO_SUSPECT_STACK);
+	}
+	return NULL;
+}
+
+const char *po_suspect_name(unsigned bit)
+{
+	switch (bit) {
+	case PO_SUSPECT_ORDER: return "order";
+	case PO_SUSPECT_PID: return "pid";
+	case PO_SUSPECT_TS: return "ts";
+	case PO_SUSPECT_STACK: return "stack";
+	default: return "unknown";
+	}
+}
+
+static bool page_is_buddy(struct po_layout *L, uint32_t type)
+{
+	if (L->pgty)
+		return (type >> 24) == L->pgty_buddy;
+	return (type & (0xf0000000u | ~L->buddy_mapcount)) == 0xf0000000u;
+}
+
+/* Fill rec from the loaded section; false if the struct page is missing. */
+static bool fill_record(struct walker *w, uint64_t pfn, struct po_record *rec)
+{
+	struct po_program *prog = w->prog;
+	struct po_layout *L = &prog->k->L;
+	struct section *s = &w->sec;
+	uint64_t i = pfn - s->nr * L->pages_per_section;
+	const uint8_t *page;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->pfn = pfn;
+	rec->page_addr = s->mem_map + i * L->sizeof_page;
+	rec->last_migrate_reason = -1;
+	rec->pageblock_mt = -1;
+	if (!s->present || !s->pages_ok[i])
+		return false;
+	page = s->pages + i * L->sizeof_page;
+	rec->page_flags = po_get_u64(page + L->off_page_flags);
+	rec->page_type = po_get_u32(page + L->off_page_type);
+	rec->private_ = po_get_u64(page + L->off_page_private);
+	if (L->off_memcg_data != PO_ABSENT)
+		rec->memcg_data = po_get_u64(page + L->off_memcg_data);
+	if (L->off_compound_head != PO_ABSENT)
+		rec->compound_head = po_get_u64(page + L->off_compound_head);
+	rec->buddy = page_is_buddy(L, rec->page_type);
+	if (rec->buddy)
+		rec->buddy_order = (unsigned)rec->private_;
+	if (s->usage_ok) {
+		uint64_t bitidx = ((pfn & (L->pages_per_section - 1)) >> L->pageblock_order) *
+				  L->pageblock_bits;
+		uint64_t word = po_get_u64(s->usage + L->off_usage_pageblock_flags +
+					   (bitidx / 64) * 8);
+		unsigned bits = (unsigned)((word >> (bitidx % 64)) & 0xff);
+		rec->pageblock_mt = bits & 7;
+		if (L->pb_isolate_bit && (bits >> L->pb_isolate) & 1)
+			rec->pageblock_isolate = true;
+	}
+	if (s->raw_page_ext && !(s->raw_page_ext & 1)) {
+		if (!s->exts_ok[i])
+			return true;
+		const uint8_t *ext = s->exts + i * L->page_ext_size;
+		rec->has_ext = true;
+		rec->ext_flags = po_get_u64(ext);
+		rec->owner = (rec->ext_flags >> L->ext_owner_bit) & 1;
+		rec->allocated = (rec->ext_flags >> L->ext_owner_allocated_bit) & 1;
+		po_decode_owner(prog, ext + L->page_owner_offset, rec);
+	}
+	return true;
+}
+
+static struct po_error *walker_init(struct walker *w, struct po_program *prog,
+				    struct po_walk_stats *stats)
+{
+	struct po_layout *L = &prog->k->L;
+	struct po_error *err;
+
+	memset(w, 0, sizeof(*w));
+	w->prog = prog;
+	w->stats = stats;
+	w->sec.nr = UINT64_MAX;
+	if (L->sparse_extreme) {
+		uint64_t base;
+		uint64_t needed = (L->max_pfn + L->pages_per_section - 1) / L->pages_per_section;
+		w->nr_roots = (needed + L->sections_per_root - 1) / L->sections_per_root;
+		if (w->nr_roots > L->nr_section_roots)
+			w->nr_roots = L->nr_section_roots;
+		w->roots = calloc(w->nr_roots ? w->nr_roots : 1, 8);
+		if (!w->roots)
+			return &po_error_nomem;
+		err = po_read_u64(prog, L->mem_section, &base);
+		if (err)
+			return po_error_prefix(err, "reading mem_section");
+		if (!base)
+			return po_error_create(PO_ERR_INVALID, "mem_section is NULL");
+		err = po_read(prog, base, w->roots, w->nr_roots * 8);
+		if (err)
+			return po_error_prefix(err, "reading the mem_section roots at %#llx",
+					       (unsigned long long)base);
+	}
+	return NULL;
+}
+
+static void walker_free(struct walker *w)
+{
+	free(w->roots);
+	free(w->sec.pages);
+	free(w->sec.pages_ok);
+	free(w->sec.exts);
+	free(w->sec.exts_ok);
+	free(w->sec.usage);
+	free(w->chunk_ok);
+}
+
+static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *arg)
+{
+	struct po_program *prog = w->prog;
+	struct po_layout *L = &prog->k->L;
+	struct po_walk_stats *st = w->stats;
+	uint64_t M = L->max_order_nr_pages;
+	struct po_error *err;
+	struct po_record rec;
+	uint64_t pfn = L->min_low_pfn;
+
+	for (;;) {
+		if ((err = get_section(w, pfn)))
+			return err;
+		if (pfn_valid(w, pfn) || (pfn & (M - 1)) == 0)
+			break;
+		pfn++;
+	}
+	for (; pfn < L->max_pfn; pfn++) {
+		if ((pfn & 0xffff) == 0 && po_interrupted(prog))
+			return po_error_create(PO_ERR_INTERRUPTED, "interrupted");
+		if ((err = get_section(w, pfn)))
+			return err;
+		if ((pfn & (M - 1)) == 0 && !pfn_valid(w, pfn)) {
+			pfn += M - 1;
+			continue;
+		}
+		st->pfns_scanned++;
+		if (!fill_record(w, pfn, &rec)) {
+			st->pfns_missing++;
+			continue;
+		}
+		if (rec.buddy) {
+			if (rec.buddy_order < L->nr_page_orders) {
+				uint64_t n = 1ULL << rec.buddy_order;
+				if (L->dump_fmt == PO_DUMP_73) {
+					/* 7.3 skip_buddy_pages(): clamp to the block */
+					uint64_t end = (pfn + 1 + M - 1) & ~(M - 1);
+					if (pfn + n < end)
+						end = pfn + n;
+					n = end - pfn;
+				}
+				st->pfns_buddy += n;
+				pfn += n - 1;
+			} else {
+				st->pfns_buddy++;
+			}
+			continue;
+		}
+		if (!rec.has_ext) {
+			if (w->sec.raw_page_ext && !(w->sec.raw_page_ext & 1))
+				st->pfns_missing++;
+			else
+				st->pfns_skipped++;
+			continue;
+		}
+		if (!rec.owner || !rec.allocated || !rec.handle ||
+		    (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1)))) {
+			st->pfns_skipped++;
+			continue;
+		}
+		if ((err = check_record(prog, &rec, st)))
+			return err;
+		if (rec.order >= 64)
+			continue; /* no page is aligned to 2^64: nothing to print */
+		if (!rec.suspect) {
+			st->pfns_allocated++;
+			st->pages_allocated += 1ULL << rec.order;
+		}
+		err = fn(prog, &rec, arg);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
+{
+	struct po_program *prog = w->prog;
+	struct po_layout *L = &prog->k->L;
+	struct po_walk_stats *st = w->stats;
+	struct po_error *err;
+	struct po_record rec;
+
+	for (uint64_t pfn = L->min_low_pfn; pfn < L->max_pfn; pfn++) {
+		if ((pfn & 0xffff) == 0 && po_interrupted(prog))
+			return po_error_create(PO_ERR_INTERRUPTED, "interrupted");
+		if ((err = get_section(w, pfn)))
+			return err;
+		if (!w->sec.present) {
+			pfn = (w->sec.nr + 1) * L->pages_per_section - 1;
+			continue;
+		}
+		if (!pfn_valid(w, pfn))
+			continue;
+		st->pfns_scanned++;
+		if (!fill_record(w, pfn, &rec)) {
+			st->pfns_missing++;
+			continue;
+		}
+		if (rec.buddy) {
+			st->pfns_buddy++;
+		} else if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
+			   (rec.order >= 64 || !(pfn & ((1ULL << rec.order) - 1)))) {
+			if ((err = check_record(prog, &rec, st)))
+				return err;
+			if (!rec.suspect) {
+				st->pfns_allocated++;
+				st->pages_allocated += 1ULL << rec.order;
+			}
+		} else {
+			st->pfns_skipped++;
+		}
+		err = fn(prog, &rec, arg);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
+			 po_record_fn fn, void *arg, struct po_walk_stats *stats)
+{
+	struct po_walk_stats local;
+	struct walker w;
+	struct po_error *err;
+
+	if (!po_kernel(prog))
+		return po_error_create(PO_ERR_INVALID, "kernel model not initialised");
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	err = walker_init(&w, prog, stats);
+	if (!err)
+		err = mode == PO_WALK_DEBUGFS ? walk_debugfs(&w, fn, arg) :
+						walk_all(&w, fn, arg);
+	walker_free(&w);
+	if (err == &po_error_stop)
+		return NULL;
+	/* A kernel has memory: not one section with a memory map below
+	 * max_pfn means mem_section is garbage (a corrupt page that
+	 * decompressed to other bytes), not an empty machine. */
+	if (!err && !stats->sections)
+		err = po_error_create(PO_ERR_CORRUPT,
+				      "no memory section below max_pfn %#llx has a memory map: mem_section (at %#llx) is garbage or not in the dump",
+				      (unsigned long long)prog->k->L.max_pfn,
+				      (unsigned long long)prog->k->L.mem_section);
+	return err;
+}
+
+struct po_error *po_get_record(struct po_program *prog, uint64_t pfn,
+			       struct po_record *rec)
+{
+	struct po_walk_stats st;
+	struct walker w;
+	struct po_error *err;
+
+	if (!po_kernel(prog))
+		return po_error_create(PO_ERR_INVALID, "kernel model not initialised");
+	memset(&st, 0, sizeof(st));
+	err = walker_init(&w, prog, &st);
+	if (!err)
+		err = get_section(&w, pfn);
+	if (!err && (pfn >= prog->k->L.max_pfn || !pfn_valid(&w, pfn)))
+		err = po_error_create(PO_ERR_INVALID,
+				      "PFN %#llx is not a valid page frame (max_pfn %#llx)",
+				      (unsigned long long)pfn,
+				      (unsigned long long)prog->k->L.max_pfn);
+	if (!err && !fill_record(&w, pfn, rec))
+		err = po_error_create(PO_ERR_FAULT,
+				      "the struct page of PFN %#llx (at %#llx) is not in the dump",
+				      (unsigned long long)pfn,
+				      (unsigned long long)rec->page_addr);
+	if (!err && !rec->has_ext)
+		err = po_error_create(PO_ERR_FAULT,
+				      "the page_ext of PFN %#llx is not in the dump",
+				      (unsigned long long)pfn);
+	walker_free(&w);
+	return err;
+}
+
+uint64_t po_phys_to_pfn(struct po_program *prog, uint64_t phys)
+{
+	return phys >> prog->k->L.page_shift;
+}
+
+struct po_error *po_page_to_pfn(struct po_program *prog, uint64_t page,
+				uint64_t *pfn)
+{
+	struct po_layout *L = &prog->k->L;
+	struct po_walk_stats st;
+	struct walker w;
+	struct po_error *err;
+
+	memset(&st, 0, sizeof(st));
+	err = walker_init(&w, prog, &st);
+	if (err) {
+		walker_free(&w);
+		return err;
+	}
+	/* With VMEMMAP every section's mem_map points into one virtual array:
+	 * take section 0's (or the first present one's) base. */
+	for (uint64_t nr = 0; nr * L->pages_per_section < L->max_pfn; nr++) {
+		err = get_section(&w, nr * L->pages_per_section);
+		if (err)
+			break;
+		if (!w.sec.present)
+			continue;
+		uint64_t base = w.sec.mem_map - nr * L->pages_per_section * L->sizeof_page;
+		if (page < base || (page - base) % L->sizeof_page) {
+			err = po_error_create(PO_ERR_INVALID,
+					      "%#llx is not a struct page address (vmemmap at %#llx, struct page is %zu bytes)",
+					      (unsigned long long)page,
+					      (unsigned long long)base, L->sizeof_page);
+			break;
+		}
+		*pfn = (page - base) / L->sizeof_page;
+		if (*pfn >= L->max_pfn)
+			err = po_error_create(PO_ERR_INVALID,
+					      "struct page %#llx is PFN %#llx, beyond max_pfn",
+					      (unsigned long long)page,
+					      (unsigned long long)*pfn);
+		break;
+	}
+	walker_free(&w);
+	return err;
+}
+
+void po_walk_stats_warn(struct po_program *prog, FILE *fp,
+			const struct po_walk_stats *st, bool totals)
+{
+	if (prog && prog->k->memcg_names_missing)
+		fprintf(fp,
+			"pageowner: warning: the cgroup names of %llu memcgs are not in the dump (filtered pages): printed as \"(unreadable)\"\n",
+			(unsigned long long)prog->k->memcg_names_missing);
+	if (st->pfns_missing)
+		fprintf(fp,
+			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
+			(unsigned long long)st->pfns_missing);
+	if (st->records_suspect) {
+		char what[512] = "";
+		size_t len = 0;
+		const struct { uint64_t n; const char *fmt; unsigned long long arg; } k[] = {
+			{ st->suspect_order, "%llu with an order above %llu", prog ? prog->k->L.max_record_order : 0 },
+			{ st->suspect_pid, "%llu with a pid or tgid outside [0, %llu]", PID_MAX_LIMIT },
+			{ st->suspect_ts, "%llu allocated after the dump was taken (later than %llu s after boot)",
+			  prog ? latest_ts(prog->k->L.dump_uptime_ns) / 1000000000ULL : 0 },
+			{ st->suspect_stack, "%llu whose allocation stack cannot be read", 0 },
+		};
+		for (size_t i = 0; i < PO_ARRAY_SIZE(k); i++) {
+			if (!k[i].n || len >= sizeof(what))
+				continue;
+			if (len)
+				len += (size_t)snprintf(what + len, sizeof(what) - len, "; ");
+			if (len < sizeof(what))
+				len += (size_t)snprintf(what + len, sizeof(what) - len, k[i].fmt,
+							(unsigned long long)k[i].n, k[i].arg);
+		}
+		fprintf(fp,
+			"pageowner: warning: %llu page_owner records hold values no kernel writes (%s): %s\n",
+			(unsigned long long)st->records_suspect, what,
+			totals ? "left out of the totals" :
+			"printed as the kernel would print them, marked \"suspect\" in JSON");
+	}
+}

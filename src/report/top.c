@@ -1,0 +1,364 @@
+/*
+ * `pageowner top`: the OOM question on one screen.  One walk over the
+ * records /sys/kernel/debug/page_owner would print (2^order base pages per
+ * record), summed per stack handle (the unmerged 2020 patch "mm/page_owner:
+ * print greatest memory consumer when OOM panic occurs"), per process
+ * (tgid), per gfp mask and per migratetype; then the dump's own totals
+ * (_totalram_pages, vm_zone_stat[NR_FREE_PAGES]) and the panic reason from
+ * the kernel log.  Memory is bounded by the number of distinct keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pageowner.h"
+#include "kernel/kernel.h"
+#include "base/json.h"
+#include "base/keymap.h"
+#include "kernel/kmsg.h"
+#include "kernel/stackdepot.h"
+#include "access/debuginfo.h"
+#include "access/program.h"
+
+static const struct po_type_names types = PO_TYPE_NAMES(
+	"enumerator NR_FREE_PAGES?", "var _totalram_pages?", "var vm_zone_stat?");
+
+#define MAX_MT 16
+
+/* One stack, process or gfp mask: the maps' entries are these. */
+struct agg {
+	uint64_t key;        /* stack handle, tgid or gfp mask */
+	uint64_t pages, records;
+	char comm[17];
+};
+
+/* Most pages first; ties in first-seen order (the sort is stable). */
+static int by_pages(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+	return (x->pages < y->pages) - (x->pages > y->pages);
+}
+
+struct top_ctx {
+	struct po_keymap stacks, procs, gfps;
+	uint64_t mt_pages[MAX_MT + 1]; /* last slot: out of range */
+	unsigned mt_taken;             /* bit m: mt_pages[m] printed */
+};
+
+static struct po_error *top_cb(struct po_program *prog, const struct po_record *rec,
+			       void *arg)
+{
+	struct top_ctx *c = arg;
+	uint64_t n = 1ULL << rec->order;
+	struct agg *a;
+	int mt;
+
+	if (rec->suspect)
+		return NULL; /* left out of the totals (the walk's stats say so) */
+	if (!(a = po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle))))
+		return &po_error_nomem;
+	a->pages += n;
+	a->records++;
+	if (!(a = po_keymap_get(&c->procs, (uint32_t)rec->tgid)))
+		return &po_error_nomem;
+	if (!a->records)
+		memcpy(a->comm, rec->comm, sizeof(a->comm));
+	a->pages += n;
+	a->records++;
+	if (!(a = po_keymap_get(&c->gfps, rec->gfp_mask)))
+		return &po_error_nomem;
+	a->pages += n;
+	a->records++;
+	mt = po_gfp_migratetype(prog, rec->gfp_mask);
+	c->mt_pages[mt >= 0 && mt < MAX_MT ? mt : MAX_MT] += n;
+	return NULL;
+}
+
+/* Migratetypes largest first: the slot with the most pages not taken yet,
+ * now marked taken, or -1 when none is left. */
+static int take_largest_mt(struct top_ctx *c)
+{
+	int best = -1;
+	for (int m = 0; m <= MAX_MT; m++) {
+		if (c->mt_taken & (1u << m))
+			continue;
+		if (c->mt_pages[m] && (best < 0 || c->mt_pages[m] > c->mt_pages[best]))
+			best = m;
+	}
+	if (best >= 0)
+		c->mt_taken |= 1u << best;
+	return best;
+}
+
+static const char *mt_name(struct po_program *prog, int m)
+{
+	return m == MAX_MT ? "(unknown)" : po_migratetype_name(prog, m);
+}
+
+struct totals {
+	bool have_ram, have_free, have_used;
+	uint64_t ram, free_pages;
+	uint64_t used;          /* RAM - free (0 if free > RAM) */
+	char ram_src[64], free_src[64];
+};
+
+static void read_totals(struct po_program *prog, struct totals *t)
+{
+	uint64_t addr, v;
+	int64_t nr_free;
+
+	memset(t, 0, sizeof(*t));
+	if (po_symbol_addr(prog, "_totalram_pages", &addr) &&
+	    !po_read_u64(prog, addr, &v)) {
+		t->have_ram = true;
+		t->ram = v;
+		snprintf(t->ram_src, sizeof(t->ram_src), "_totalram_pages");
+	} else if (po_symbol_addr(prog, "totalram_pages", &addr) &&
+		   !po_read_u64(prog, addr, &v)) {
+		t->have_ram = true;
+		t->ram = v;
+		snprintf(t->ram_src, sizeof(t->ram_src), "totalram_pages");
+	}
+	if (po_enum_value(prog, "NR_FREE_PAGES", &nr_free) &&
+	    nr_free >= 0 && nr_free < 256 &&
+	    po_symbol_addr(prog, "vm_zone_stat", &addr) &&
+	    !po_read_u64(prog, addr + 8 * (uint64_t)nr_free, &v)) {
+		/* atomic_long_t: per-CPU deltas not yet folded may make it negative */
+		t->have_free = true;
+		t->free_pages = (int64_t)v < 0 ? 0 : v;
+		snprintf(t->free_src, sizeof(t->free_src), "vm_zone_stat[NR_FREE_PAGES]");
+	}
+	t->have_used = t->have_ram && t->have_free;
+	if (t->have_used && t->ram > t->free_pages)
+		t->used = t->ram - t->free_pages;
+}
+
+static double mib(struct po_program *prog, uint64_t pages)
+{
+	return (double)pages * (double)prog->k->L.page_size / (1024.0 * 1024.0);
+}
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static bool is_oom_reason(const char *r)
+{
+	return strstr(r, "Out of memory") || strstr(r, "out of memory") ||
+	       strstr(r, "System is deadlocked on memory");
+}
+
+static struct po_error *print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
+				   size_t n, const struct totals *t, uint64_t ram,
+				   const struct po_walk_stats *ws, const char *panic,
+				   const char *kmsg_err)
+{
+	struct po_error *err;
+	char gfp[1024];
+
+	if (panic) {
+		fprintf(out, "panic: %s\n", panic);
+		if (is_oom_reason(panic))
+			fputs("the dump was taken at an OOM panic\n", out);
+		fputc('\n', out);
+	} else if (kmsg_err) {
+		fprintf(out, "panic: unknown (kernel log unreadable: %s)\n\n", kmsg_err);
+	} else {
+		fputs("panic: none found in the kernel log\n\n", out);
+	}
+	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->stacks, i);
+		if (i == 0)
+			fputs("greatest memory consumer: ", out);
+		else
+			fprintf(out, "next #%zu: ", i + 1);
+		fprintf(out, "%llu pages (%.1f MiB, %.1f%% of RAM) are allocated from:\n",
+			(unsigned long long)a->pages, mib(prog, a->pages), pct(a->pages, ram));
+		if ((err = po_stack_print_handle(prog, out, (uint32_t)a->key)))
+			return err;
+		fputc('\n', out);
+	}
+	if (!c->stacks.len)
+		fputs("no allocated pages with a page_owner record\n\n", out);
+
+	fputs("largest processes (by tgid of the allocating task):\n", out);
+	fprintf(out, "%12s %10s %6s %8s  %s\n", "pages", "MiB", "%RAM", "tgid", "comm");
+	for (size_t i = 0; i < c->procs.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->procs, i);
+		fprintf(out, "%12llu %10.1f %6.1f %8d  %s\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), pct(a->pages, ram), (int)(uint32_t)a->key, a->comm);
+	}
+	fputs("\nby gfp mask:\n", out);
+	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "gfp_mask");
+	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->gfps, i);
+		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
+		fprintf(out, "%12llu %10.1f %6.1f  0x%llx(%s)\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), pct(a->pages, ram), (unsigned long long)a->key, gfp);
+	}
+	fputs("\nby migratetype (of the gfp mask):\n", out);
+	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "migratetype");
+	for (int m; (m = take_largest_mt(c)) >= 0;)
+		fprintf(out, "%12llu %10.1f %6.1f  %s\n", (unsigned long long)c->mt_pages[m],
+			mib(prog, c->mt_pages[m]), pct(c->mt_pages[m], ram), mt_name(prog, m));
+
+	fputs("\nmemory (from the dump):\n", out);
+	if (t->have_ram)
+		fprintf(out, "  RAM:                       %12llu pages (%.1f MiB)  [%s]\n",
+			(unsigned long long)t->ram, mib(prog, t->ram), t->ram_src);
+	else
+		fputs("  RAM:                       unknown (no _totalram_pages)\n", out);
+	if (t->have_free)
+		fprintf(out, "  free:                      %12llu pages (%.1f MiB, %.1f%% of RAM)  [%s]\n",
+			(unsigned long long)t->free_pages, mib(prog, t->free_pages),
+			pct(t->free_pages, ram), t->free_src);
+	else
+		fputs("  free:                      unknown (no vm_zone_stat / NR_FREE_PAGES)\n", out);
+	uint64_t used = t->used;
+	if (t->have_used)
+		fprintf(out, "  used (RAM - free):         %12llu pages (%.1f MiB, %.1f%% of RAM)\n",
+			(unsigned long long)used, mib(prog, used), pct(used, ram));
+	fprintf(out, "  counted by page_owner:     %12llu pages (%.1f MiB, %.1f%% of RAM) in %llu allocations from %zu stacks\n",
+		(unsigned long long)ws->pages_allocated, mib(prog, ws->pages_allocated),
+		pct(ws->pages_allocated, ram), (unsigned long long)ws->pfns_allocated,
+		c->stacks.len);
+	if (t->have_used) {
+		if (used >= ws->pages_allocated) {
+			uint64_t un = used - ws->pages_allocated;
+			fprintf(out, "  used but in no stack:      %12llu pages (%.1f MiB, %.1f%% of used)\n",
+				(unsigned long long)un, mib(prog, un), pct(un, used));
+		} else {
+			uint64_t over = ws->pages_allocated - used;
+			fprintf(out, "  used but in no stack:      %12d pages (page_owner counts %llu pages more than RAM - free: reserved/early pages are outside totalram)\n",
+				0, (unsigned long long)over);
+		}
+	}
+	return NULL;
+}
+
+static struct po_error *print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
+				   size_t n, const struct totals *t, uint64_t ram,
+				   const struct po_walk_stats *ws, const char *panic,
+				   const char *kmsg_err)
+{
+	struct po_error *err;
+	char gfp[1024];
+	bool first = true;
+
+	fputs("{\"release\":", out);
+	po_json_string(out, po_program_release(prog));
+	fprintf(out, ",\"page_size\":%llu,\"panic\":", (unsigned long long)prog->k->L.page_size);
+	po_json_str_or_null(out, panic);
+	fprintf(out, ",\"oom_panic\":%s", panic && is_oom_reason(panic) ? "true" : "false");
+	if (kmsg_err) {
+		fputs(",\"kmsg_error\":", out);
+		po_json_string(out, kmsg_err);
+	}
+	fputs(",\"totals\":{\"ram_pages\":", out);
+	if (t->have_ram)
+		fprintf(out, "%llu", (unsigned long long)t->ram);
+	else
+		fputs("null", out);
+	fputs(",\"free_pages\":", out);
+	if (t->have_free)
+		fprintf(out, "%llu", (unsigned long long)t->free_pages);
+	else
+		fputs("null", out);
+	if (t->have_used)
+		fprintf(out, ",\"used_pages\":%llu,\"unaccounted_pages\":%lld",
+			(unsigned long long)t->used,
+			(long long)t->used - (long long)ws->pages_allocated);
+	else
+		fputs(",\"used_pages\":null,\"unaccounted_pages\":null", out);
+	fprintf(out, ",\"page_owner_pages\":%llu,\"page_owner_allocations\":%llu,\"nr_stacks\":%zu,\"pfns_missing\":%llu}",
+		(unsigned long long)ws->pages_allocated,
+		(unsigned long long)ws->pfns_allocated, c->stacks.len,
+		(unsigned long long)ws->pfns_missing);
+	fputs(",\"stacks\":[", out);
+	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->stacks, i);
+		fprintf(out, "%s{\"handle\":%llu,\"pages\":%llu,\"allocations\":%llu,\"percent_ram\":%.2f,\"stack\":",
+			i ? "," : "", (unsigned long long)a->key, (unsigned long long)a->pages,
+			(unsigned long long)a->records, pct(a->pages, ram));
+		const struct po_stack *st;
+		if ((err = po_stack_lookup(prog, (uint32_t)a->key, &st, NULL, 0)))
+			return err;
+		po_json_stack_or_null(out, st);
+		fputc('}', out);
+	}
+	fputs("],\"processes\":[", out);
+	for (size_t i = 0; i < c->procs.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->procs, i);
+		fprintf(out, "%s{\"tgid\":%d,\"comm\":", i ? "," : "", (int)(uint32_t)a->key);
+		po_json_string(out, a->comm);
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)a->pages, pct(a->pages, ram));
+	}
+	fputs("],\"gfp_masks\":[", out);
+	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
+		const struct agg *a = po_keymap_at(&c->gfps, i);
+		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
+		fprintf(out, "%s{\"gfp_mask\":%llu,\"gfp\":", i ? "," : "",
+			(unsigned long long)a->key);
+		po_json_string(out, gfp);
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)a->pages, pct(a->pages, ram));
+	}
+	fputs("],\"migratetypes\":[", out);
+	for (int m; (m = take_largest_mt(c)) >= 0; first = false) {
+		fprintf(out, "%s{\"migratetype\":", first ? "" : ",");
+		po_json_string(out, mt_name(prog, m));
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
+			(unsigned long long)c->mt_pages[m], pct(c->mt_pages[m], ram));
+	}
+	fputs("]}\n", out);
+	return NULL;
+}
+
+struct po_error *po_report_top(struct po_program *prog, FILE *out,
+			       const struct po_report_opts *opts,
+			       struct po_walk_stats *stats)
+{
+	struct top_ctx c;
+	struct totals t;
+	struct po_error *err, *kerr;
+	char panic[512];
+	bool found = false;
+	size_t n = opts->top_n > 0 ? (size_t)opts->top_n : 5;
+	uint64_t ram;
+
+	if ((err = po_types_want_list(prog, &types)))
+		return err;
+	memset(&c, 0, sizeof(c));
+	c.stacks = c.procs = c.gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
+	err = po_walk(prog, PO_WALK_DEBUGFS, top_cb, &c, stats);
+	if (!err)
+		err = po_keymap_sort(&c.stacks, by_pages);
+	if (!err)
+		err = po_keymap_sort(&c.procs, by_pages);
+	if (!err)
+		err = po_keymap_sort(&c.gfps, by_pages);
+	if (err)
+		goto out;
+	read_totals(prog, &t);
+	ram = t.have_ram ? t.ram : 0;
+	kerr = po_kmsg_panic_reason(prog, panic, sizeof(panic), &found);
+	if (kerr && kerr->code == PO_ERR_NOMEM) {
+		err = kerr;
+		goto out;
+	}
+	if (opts->json)
+		err = print_json(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
+				 kerr ? kerr->message : NULL);
+	else
+		err = print_text(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
+				 kerr ? kerr->message : NULL);
+	po_error_destroy(kerr);
+	if (!err && ferror(out))
+		err = po_error_create(PO_ERR_OS, "write error");
+out:
+	po_keymap_free(&c.stacks);
+	po_keymap_free(&c.procs);
+	po_keymap_free(&c.gfps);
+	return err;
+}
