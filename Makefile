@@ -46,7 +46,7 @@ clean:
 
 # ---- set-up, tests, demo, bench ----
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh check
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
