@@ -98,6 +98,9 @@ if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 fi
 echo "deps: installing$need" >&2
+# (sudo asks for a password here, if it must, before apt's output is hidden)
+[ -z "$SUDO" ] || sudo true ||
+	{ echo "deps: sudo failed: as root, apt-get install$need" >&2; exit 1; }
 # (env: sudo does not pass DEBIAN_FRONTEND through)
 apt() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 log=$(mktemp "${TMPDIR:-/tmp}/pageowner-deps.XXXXXX")
