@@ -48,12 +48,38 @@ clean:
 .PHONY: all clean
 
 # ---- set-up, tests, demo, bench ----
+# The targets below install the Debian packages they need first
+# (scripts/deps.sh TARGET: quiet when all are there), then do their work in a
+# sub-make, TARGET-nodeps: PKG_CFLAGS and PKG_LIBS come from pkg-config when
+# a makefile is read, so the build must be read after the install.  The
+# TARGET-nodeps targets can be run directly where the packages are installed
+# by other means (a packager's DESTDIR build, say).
+SETUP_TARGETS = demo check bench bench-scale install crash-ext crash9
+
+$(SETUP_TARGETS):
+	@sh scripts/deps.sh $@
+	@$(MAKE) --no-print-directory $@-nodeps
+
+# `make deps` installs what `make check` needs (everything to build and
+# test); `make deps DEPS_FOR=demo` what another target needs.
+DEPS_FOR ?= check
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh $(DEPS_FOR)
+
+# `make`, `make all` and the build's own files install nothing: without the
+# libraries they stop here with the names of the missing ones, rather than
+# fail at the first #include or at link time.
+NO_PKG_GOALS = deps $(SETUP_TARGETS) clean fixtures
+ifneq ($(filter-out $(NO_PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null || echo missing),)
+PKG_MISSING = $(if $(shell command -v pkg-config),$(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p)))),pkg-config)
+$(error the build needs $(PKG_MISSING), not installed: `make deps DEPS_FOR=build` (scripts/deps.sh build) installs what the build needs; `make demo` and `make check` install what they need themselves)
+endif
+endif
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-check: deps
+check-nodeps:
 	$(MAKE) all
 	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
 	@echo "== tests (normal build) =="
@@ -62,35 +88,35 @@ check: deps
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 BUILD=build-asan tests/run
 
 DEMO_VER ?= 6.12
-demo: deps all
+demo-nodeps: all
 	@bash scripts/demo.sh $(DEMO_VER)
 
-bench: deps all
+bench-nodeps: all
 	@bash bench/run.sh
 
 # pageowner on a bigger OOM dump (BENCH_SCALE_MEM, default 4G) made with the
 # kernel `make fixtures` built; needs qemu-system-x86 and disk for the dump.
-bench-scale: deps all
+bench-scale-nodeps: all
 	@bash bench/scale.sh
 
 fixtures:
 	tests/fixtures/make-fixtures
 
 # The crash extension (plugins/crash/pageowner.so, against crash's defs.h).
-crash-ext: all
+crash-ext-nodeps: all
 	$(MAKE) -C plugins/crash
 
 # crash 9.0.2 from Debian's sid source package, cached outside the tree,
 # and the extension built against its defs.h (slow; never run by CI).
-crash9: all
+crash9-nodeps: all
 	bash scripts/build-crash9.sh
 	$(MAKE) -C plugins/crash crash9
 
-install: all
+install-nodeps: all
 	install -D -m 755 $(BUILD)/pageowner $(DESTDIR)$(PREFIX)/bin/pageowner
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	if [ -f man/pageowner-crash.7 ]; then install -D -m 644 man/pageowner-crash.7 $(DESTDIR)$(PREFIX)/share/man/man7/pageowner-crash.7; fi
 	if [ -f /usr/include/crash/defs.h ]; then $(MAKE) -C plugins/crash && $(MAKE) -C plugins/crash install; fi
 
-.PHONY: deps check demo bench bench-scale fixtures install crash-ext crash9
+.PHONY: deps fixtures $(SETUP_TARGETS) $(SETUP_TARGETS:%=%-nodeps)
