@@ -64,6 +64,11 @@ struct po_memory_ops {
 	struct po_error *(*read)(void *arg, enum po_addrspace as, uint64_t addr,
 				 void *buf, size_t len);
 	void (*destroy)(void *arg);
+	/* Optional: a second, independent reader of the same memory for
+	 * another thread (a dump file: its own libkdumpfile context).  Its
+	 * reads and destroy go through these same ops.  Without it the PFN
+	 * walk runs on one thread. */
+	struct po_error *(*clone)(void *arg, void **ret);
 };
 
 struct po_program;
@@ -85,6 +90,23 @@ void po_program_set_memory(struct po_program *prog,
 void po_program_set_vmcoreinfo_reader(struct po_program *prog,
 				      char *(*read)(void *arg, const char *key),
 				      void *arg);
+/*
+ * Threads for the PFN walk (default 1): with n > 1, n threads read memory
+ * sections ahead of the walk, each through its own reader (the memory's
+ * clone()), while the calling thread decodes and reports them in PFN
+ * order, so every report is byte-identical to one thread's.
+ */
+void po_program_set_threads(struct po_program *prog, unsigned n);
+/* The CPUs this process may run on (at least 1). */
+unsigned po_cpus_available(void);
+/*
+ * Progress of a PFN walk: fn(arg, done, total) in PFNs, called by the
+ * walking thread at most once per memory section, and once more with done
+ * == total at the end.
+ */
+void po_program_set_progress(struct po_program *prog,
+			     void (*fn)(void *arg, uint64_t done, uint64_t total),
+			     void *arg);
 /* Facts a custom memory backend knows; the dump backend sets them itself. */
 void po_program_set_kaslr_offset(struct po_program *prog, uint64_t off);
 void po_program_set_release(struct po_program *prog, const char *release);

@@ -420,9 +420,50 @@ static void dump_destroy(void *arg)
 	po_dump_close(arg);
 }
 
+/* A second reader of the same dump for another thread: its own file
+ * description (the file may be an unlinked rearranged flattened dump, so
+ * through /proc/self/fd) and its own libkdumpfile context, which is not
+ * thread-safe.  The headers were checked when the dump was opened. */
+static struct po_error *dump_clone(void *arg, void **ret)
+{
+	struct po_dump *d = arg, *c = calloc(1, sizeof(*c));
+	struct po_error *err;
+	char proc[64];
+
+	if (!c)
+		return &po_error_nomem;
+	c->fd = -1;
+	c->path = strdup(d->path);
+	if (!c->path) {
+		err = &po_error_nomem;
+		goto fail;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
+	c->fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (c->fd < 0)
+		c->fd = dup(d->fd);
+	if (c->fd < 0) {
+		err = po_error_create(PO_ERR_OS, "%s: cannot open a second reader: %s",
+				      d->path, strerror(errno));
+		goto fail;
+	}
+	c->size = d->size;
+	c->hdr.kind = d->hdr.kind;
+	c->hdr.max_paddr = d->hdr.max_paddr;
+	memcpy(c->format, d->format, sizeof(c->format));
+	if ((err = open_ctx(c)))
+		goto fail;
+	*ret = c;
+	return NULL;
+fail:
+	po_dump_close(c);
+	return err;
+}
+
 const struct po_memory_ops po_dump_memory_ops = {
 	.read = dump_read,
 	.destroy = dump_destroy,
+	.clone = dump_clone,
 };
 
 /* The first len bytes of a regular file; the number read, or -1. */

@@ -4,10 +4,12 @@
  * page_owner; the kernel model (kernel/) is set up on top of it and freed
  * through the hook it leaves (k_destroy).
  */
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "access/debuginfo.h"
@@ -29,6 +31,7 @@ struct po_error *po_program_create(struct po_program **ret)
 	struct po_program *prog = calloc(1, sizeof(*prog));
 	if (!prog)
 		return &po_error_nomem;
+	prog->threads = 1;
 	*ret = prog;
 	return NULL;
 }
@@ -60,6 +63,58 @@ void po_program_set_memory(struct po_program *prog,
 {
 	prog->mem_ops = ops;
 	prog->mem_arg = arg;
+}
+
+void po_program_set_threads(struct po_program *prog, unsigned n)
+{
+	prog->threads = n ? n : 1;
+}
+
+unsigned po_cpus_available(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+void po_program_set_progress(struct po_program *prog,
+			     void (*fn)(void *arg, uint64_t done, uint64_t total),
+			     void *arg)
+{
+	prog->progress = fn;
+	prog->progress_arg = arg;
+}
+
+struct po_error *po_reader_open(struct po_program *prog, bool clone,
+				struct po_reader *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!prog->mem_ops)
+		return po_error_create(PO_ERR_INVALID, "no memory source");
+	if (!clone) {
+		r->ops = prog->mem_ops;
+		r->arg = prog->mem_arg;
+		return NULL;
+	}
+	if (!prog->mem_ops->clone)
+		return NULL;
+	struct po_error *err = prog->mem_ops->clone(prog->mem_arg, &r->arg);
+	if (err)
+		return err;
+	r->ops = prog->mem_ops;
+	r->owned = true;
+	return NULL;
+}
+
+void po_reader_close(struct po_reader *r)
+{
+	if (r->owned && r->ops->destroy)
+		r->ops->destroy(r->arg);
+	memset(r, 0, sizeof(*r));
 }
 
 void po_program_set_kaslr_offset(struct po_program *prog, uint64_t off)

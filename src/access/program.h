@@ -40,6 +40,10 @@ struct po_program {
 	const struct po_symbol_source_ops *symbols;
 	void *symbols_arg;
 	char *vmlinux_path;         /* the file both came from */
+	/* the PFN walk: threads, progress */
+	unsigned threads;
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;
@@ -59,6 +63,24 @@ struct po_error *po_read_u64(struct po_program *prog, uint64_t addr,
 			     uint64_t *v);
 struct po_error *po_read_u32(struct po_program *prog, uint64_t addr,
 			     uint32_t *v);
+/*
+ * A reader of the program's memory for one thread: the program's own
+ * (clone false), or an independent clone of it; NULL ops if the memory
+ * cannot be cloned.
+ */
+struct po_reader {
+	const struct po_memory_ops *ops;
+	void *arg;
+	bool owned;
+};
+struct po_error *po_reader_open(struct po_program *prog, bool clone,
+				struct po_reader *r);
+void po_reader_close(struct po_reader *r);
+static inline struct po_error *po_reader_read(struct po_reader *r, uint64_t addr,
+					      void *buf, size_t len)
+{
+	return r->ops->read(r->arg, PO_KVADDR, addr, buf, len);
+}
 /* A NUL-terminated string of at most len - 1 bytes (cut there). */
 struct po_error *po_read_cstr(struct po_program *prog, uint64_t addr, char *buf,
 			      size_t len);

@@ -31,6 +31,8 @@ struct po_cli {
 	const char *report;       /* batch: which report */
 	const char *debug_dir;    /* batch: where vmlinux files are */
 	const char *timeout;      /* batch: --timeout SECONDS */
+	unsigned threads;         /* --threads N (0: the CPUs available) */
+	bool no_progress;         /* --no-progress */
 	bool strict, help, version;
 	char **files;
 	int nfiles;

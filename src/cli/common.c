@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -38,6 +40,53 @@ int po_cli_fail(struct po_error *err)
 }
 
 struct po_program *po_cli_current;
+
+/*
+ * The progress line: on a terminal only, from one second into a walk, at
+ * most five times a second, erased when the walk ends.  Standard error
+ * carries it, so a report on standard output or in -o is untouched.
+ */
+static struct {
+	struct timespec t0;
+	double last;
+	uint64_t last_total;
+	bool shown;
+} progress;
+
+static double since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *arg, uint64_t done, uint64_t total)
+{
+	double t;
+
+	if (done == 0 || total != progress.last_total) {
+		/* a new walk */
+		clock_gettime(CLOCK_MONOTONIC, &progress.t0);
+		progress.last = 0;
+		progress.last_total = total;
+	}
+	t = since(&progress.t0);
+	if (done >= total) {
+		if (progress.shown)
+			fputs("\r\033[K", stderr);
+		progress.shown = false;
+		progress.last_total = 0;
+		return;
+	}
+	if (t < 1.0 || t - progress.last < 0.2 || !done)
+		return;
+	progress.last = t;
+	double rate = done / t, left = (double)(total - done) / rate;
+	fprintf(stderr, "\rpageowner: %.1fM of %.1fM PFNs (%u%%), %.1fM PFNs/s, %u:%02u left\033[K",
+		done / 1e6, total / 1e6, (unsigned)(done * 100 / total), rate / 1e6,
+		(unsigned)(left / 60), (unsigned)left % 60);
+	progress.shown = true;
+}
 
 /* Tell the dump from the vmlinux by content, as crash does. */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
@@ -72,6 +121,9 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	if (err)
 		return err;
 	po_cli_current = cli->prog;
+	po_program_set_threads(cli->prog, cli->threads ? cli->threads : po_cpus_available());
+	if (!cli->no_progress && isatty(2))
+		po_program_set_progress(cli->prog, show_progress, NULL);
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;

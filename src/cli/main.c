@@ -58,6 +58,7 @@ static int usage_error(const char *fmt, const char *arg)
 /* The options that are not report options (PO_REPORT_LONG_OPTIONS). */
 enum {
 	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT,
+	OPT_THREADS, OPT_NO_PROGRESS,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +69,8 @@ static const struct option long_opts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -92,6 +95,15 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 		case OPT_STRICT: cli->strict = true; break;
 		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
 		case OPT_TIMEOUT: cli->timeout = optarg; break;
+		case OPT_THREADS: {
+			uint64_t v;
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
+				return usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
+						   optarg);
+			cli->threads = (unsigned)v;
+			break;
+		}
+		case OPT_NO_PROGRESS: cli->no_progress = true; break;
 		case 'h': cli->help = true; break;
 		case 'V': cli->version = true; break;
 		case '?': return 2; /* getopt_long() said why */

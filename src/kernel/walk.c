@@ -4,6 +4,7 @@
  * page_owner record of each PFN decoded with offsets resolved once.
  * PO_WALK_DEBUGFS follows read_page_owner() of mm/page_owner.c exactly.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,16 +26,30 @@ struct section {
 	size_t usage_len;
 	bool usage_ok;
 	uint64_t mem_map;     /* struct page address of the first PFN */
+	/* what loading it found, added to the walk's stats when the walk
+	 * reaches it (a section read ahead by another thread) */
+	unsigned found_present, found_missing;
 };
+
+/* What reads sections: one per thread. */
+struct loader {
+	struct po_reader rd;
+	uint8_t *chunk_ok;    /* scratch for bulk reads */
+	size_t chunk_cap;
+};
+
+struct prefetch;
 
 struct walker {
 	struct po_program *prog;
 	uint64_t *roots;      /* SPARSEMEM_EXTREME root pointers */
 	uint64_t nr_roots;
-	struct section sec;
+	struct section own;   /* the section loaded on this thread */
+	struct section *sec;  /* the current one: own, or a read-ahead slot */
+	struct loader ld;     /* this thread's, over the program's reader */
 	struct po_walk_stats *stats;
-	uint8_t *chunk_ok;    /* scratch for bulk reads */
-	size_t chunk_cap;
+	struct prefetch *pf;  /* threads reading ahead, or NULL */
+	uint64_t progress_next; /* PFN at which to report progress next */
 };
 
 /*
@@ -42,16 +57,15 @@ struct walker {
  * reported per PFN-sized unit in ok[] (unit bytes each).  Fails only for
  * errors other than absent memory (truncated or corrupt dump).
  */
-static struct po_error *read_bulk(struct walker *w, uint64_t addr, uint8_t *buf,
-				  size_t len, uint8_t *ok, size_t unit,
-				  bool *any_ok)
+static struct po_error *read_bulk(const struct walker *w, struct loader *ld,
+				  uint64_t addr, uint8_t *buf, size_t len,
+				  uint8_t *ok, size_t unit, bool *any_ok)
 {
-	struct po_program *prog = w->prog;
-	uint64_t psz = prog->k->L.page_size;
+	uint64_t psz = w->prog->k->L.page_size;
 	struct po_error *err;
 	size_t nunits = len / unit;
 
-	err = po_read(prog, addr, buf, len);
+	err = po_reader_read(&ld->rd, addr, buf, len);
 	if (!err) {
 		memset(ok, 1, nunits);
 		*any_ok = true;
@@ -62,12 +76,12 @@ static struct po_error *read_bulk(struct walker *w, uint64_t addr, uint8_t *buf,
 	po_error_destroy(err);
 	/* Page by page. */
 	size_t nchunks = (len + psz + (addr % psz)) / psz + 1;
-	if (nchunks > w->chunk_cap) {
-		uint8_t *p = realloc(w->chunk_ok, nchunks);
+	if (nchunks > ld->chunk_cap) {
+		uint8_t *p = realloc(ld->chunk_ok, nchunks);
 		if (!p)
 			return &po_error_nomem;
-		w->chunk_ok = p;
-		w->chunk_cap = nchunks;
+		ld->chunk_ok = p;
+		ld->chunk_cap = nchunks;
 	}
 	uint64_t base = addr - addr % psz;
 	*any_ok = false;
@@ -77,12 +91,12 @@ static struct po_error *read_bulk(struct walker *w, uint64_t addr, uint8_t *buf,
 			start = addr;
 		if (end > addr + len)
 			end = addr + len;
-		w->chunk_ok[c] = 0;
+		ld->chunk_ok[c] = 0;
 		if (start >= end)
 			continue;
-		err = po_read(prog, start, buf + (start - addr), end - start);
+		err = po_reader_read(&ld->rd, start, buf + (start - addr), end - start);
 		if (!err) {
-			w->chunk_ok[c] = 1;
+			ld->chunk_ok[c] = 1;
 			*any_ok = true;
 		} else if (err->code != PO_ERR_FAULT) {
 			return err;
@@ -93,12 +107,12 @@ static struct po_error *read_bulk(struct walker *w, uint64_t addr, uint8_t *buf,
 	}
 	for (size_t i = 0; i < nunits; i++) {
 		uint64_t a = addr + i * unit, b = a + unit - 1;
-		ok[i] = w->chunk_ok[(a - base) / psz] && w->chunk_ok[(b - base) / psz];
+		ok[i] = ld->chunk_ok[(a - base) / psz] && ld->chunk_ok[(b - base) / psz];
 	}
 	return NULL;
 }
 
-static struct po_error *section_addr(struct walker *w, uint64_t nr,
+static struct po_error *section_addr(const struct walker *w, uint64_t nr,
 				     uint64_t *addr)
 {
 	struct po_layout *L = &w->prog->k->L;
@@ -116,11 +130,12 @@ static struct po_error *section_addr(struct walker *w, uint64_t nr,
 	return NULL;
 }
 
-static struct po_error *load_section(struct walker *w, uint64_t nr)
+/* Load section nr into s through ld; only reads w (any thread may). */
+static struct po_error *load_section(const struct walker *w, struct loader *ld,
+				     struct section *s, uint64_t nr)
 {
 	struct po_program *prog = w->prog;
 	struct po_layout *L = &prog->k->L;
-	struct section *s = &w->sec;
 	struct po_error *err;
 	uint64_t addr, map;
 	uint8_t ms[64];
@@ -128,18 +143,19 @@ static struct po_error *load_section(struct walker *w, uint64_t nr)
 
 	s->nr = nr;
 	s->present = false;
+	s->found_present = s->found_missing = 0;
 	if (nr >= L->nr_sections)
 		return NULL;
 	err = section_addr(w, nr, &addr);
 	if (err || !addr)
 		return err;
-	err = po_read(prog, addr, ms, L->sizeof_mem_section > sizeof(ms) ?
-		      sizeof(ms) : L->sizeof_mem_section);
+	err = po_reader_read(&ld->rd, addr, ms, L->sizeof_mem_section > sizeof(ms) ?
+			     sizeof(ms) : L->sizeof_mem_section);
 	if (err) {
 		if (err->code != PO_ERR_FAULT)
 			return err;
 		po_error_destroy(err);
-		w->stats->sections_missing++;
+		s->found_missing++;
 		return NULL;
 	}
 	map = po_get_u64(ms + L->off_ms_mem_map);
@@ -147,7 +163,7 @@ static struct po_error *load_section(struct walker *w, uint64_t nr)
 		return NULL;
 	s->present = true;
 	s->early = map & (1ULL << L->bit_early);
-	w->stats->sections++;
+	s->found_present++;
 	uint64_t start_pfn = nr * L->pages_per_section;
 	/* The coded mem_map is mem_map - start_pfn, in struct pages. */
 	s->mem_map = (map & L->section_map_mask) + start_pfn * L->sizeof_page;
@@ -162,16 +178,16 @@ static struct po_error *load_section(struct walker *w, uint64_t nr)
 		if (!s->pages || !s->pages_ok || !s->exts || !s->exts_ok)
 			return &po_error_nomem;
 	}
-	err = read_bulk(w, s->mem_map, s->pages, n * L->sizeof_page, s->pages_ok,
+	err = read_bulk(w, ld, s->mem_map, s->pages, n * L->sizeof_page, s->pages_ok,
 			L->sizeof_page, &any);
 	if (err)
 		return po_error_prefix(err, "reading struct page array of section %llu",
 				       (unsigned long long)nr);
 	if (!any)
-		w->stats->sections_missing++;
+		s->found_missing++;
 	if (s->raw_page_ext && !(s->raw_page_ext & 1)) {
 		uint64_t base = s->raw_page_ext + start_pfn * L->page_ext_size;
-		err = read_bulk(w, base, s->exts, n * L->page_ext_size, s->exts_ok,
+		err = read_bulk(w, ld, base, s->exts, n * L->page_ext_size, s->exts_ok,
 				L->page_ext_size, &any);
 		if (err)
 			return po_error_prefix(err, "reading page_ext array of section %llu",
@@ -194,7 +210,7 @@ static struct po_error *load_section(struct walker *w, uint64_t nr)
 		}
 		s->usage_len = len;
 		if (usage) {
-			err = po_read(prog, usage, s->usage, len);
+			err = po_reader_read(&ld->rd, usage, s->usage, len);
 			if (!err)
 				s->usage_ok = true;
 			else if (err->code == PO_ERR_FAULT)
@@ -206,19 +222,41 @@ static struct po_error *load_section(struct walker *w, uint64_t nr)
 	return NULL;
 }
 
+static struct po_error *prefetch_take(struct walker *w, uint64_t nr,
+				       struct section **sec);
+
+static void report_progress(struct walker *w, uint64_t pfn)
+{
+	struct po_program *prog = w->prog;
+	uint64_t total = prog->k->L.max_pfn;
+
+	if (!prog->progress || pfn < w->progress_next)
+		return;
+	prog->progress(prog->progress_arg, pfn < total ? pfn : total, total);
+	w->progress_next = pfn + prog->k->L.pages_per_section;
+}
+
 static struct po_error *get_section(struct walker *w, uint64_t pfn)
 {
 	uint64_t nr = pfn / w->prog->k->L.pages_per_section;
+	struct po_error *err;
 
-	if (w->sec.nr == nr)
+	if (w->sec->nr == nr)
 		return NULL;
-	return load_section(w, nr);
+	report_progress(w, pfn);
+	if (!w->pf || (err = prefetch_take(w, nr, &w->sec)) == &po_error_stop) {
+		w->sec = &w->own;
+		err = load_section(w, &w->ld, &w->own, nr);
+	}
+	w->stats->sections += w->sec->found_present;
+	w->stats->sections_missing += w->sec->found_missing;
+	return err;
 }
 
 static bool pfn_valid(struct walker *w, uint64_t pfn)
 {
 	struct po_layout *L = &w->prog->k->L;
-	struct section *s = &w->sec;
+	struct section *s = w->sec;
 
 	if (!s->present)
 		return false;
@@ -324,7 +362,7 @@ static bool fill_record(struct walker *w, uint64_t pfn, struct po_record *rec)
 {
 	struct po_program *prog = w->prog;
 	struct po_layout *L = &prog->k->L;
-	struct section *s = &w->sec;
+	struct section *s = w->sec;
 	uint64_t i = pfn - s->nr * L->pages_per_section;
 	const uint8_t *page;
 
@@ -378,7 +416,10 @@ static struct po_error *walker_init(struct walker *w, struct po_program *prog,
 	memset(w, 0, sizeof(*w));
 	w->prog = prog;
 	w->stats = stats;
-	w->sec.nr = UINT64_MAX;
+	w->own.nr = UINT64_MAX;
+	w->sec = &w->own;
+	if ((err = po_reader_open(prog, false, &w->ld.rd)))
+		return err;
 	if (L->sparse_extreme) {
 		uint64_t base;
 		uint64_t needed = (L->max_pfn + L->pages_per_section - 1) / L->pages_per_section;
@@ -401,15 +442,208 @@ static struct po_error *walker_init(struct walker *w, struct po_program *prog,
 	return NULL;
 }
 
+static void section_free(struct section *s)
+{
+	free(s->pages);
+	free(s->pages_ok);
+	free(s->exts);
+	free(s->exts_ok);
+	free(s->usage);
+}
+
 static void walker_free(struct walker *w)
 {
 	free(w->roots);
-	free(w->sec.pages);
-	free(w->sec.pages_ok);
-	free(w->sec.exts);
-	free(w->sec.exts_ok);
-	free(w->sec.usage);
-	free(w->chunk_ok);
+	section_free(&w->own);
+	free(w->ld.chunk_ok);
+	po_reader_close(&w->ld.rd);
+}
+
+/*
+ * Reading ahead on other threads.  Sections first..end-1 are handed out in
+ * order to the reader threads, each loading into the slot nr % nslots with
+ * its own reader; the walking thread takes them in the same order, so the
+ * records reach the report exactly as on one thread.  A slot is reused
+ * once the walk has moved past its section.  The walk thread's other reads
+ * (stacks, names) go through the program's own reader meanwhile.
+ */
+enum slot_state { SLOT_FREE, SLOT_LOADING, SLOT_READY };
+
+struct slot {
+	struct section sec;
+	struct po_error *err;
+	enum slot_state state;
+};
+
+struct worker {
+	struct prefetch *pf;
+	struct loader ld;
+	pthread_t tid;
+	bool started;
+};
+
+struct prefetch {
+	const struct walker *w;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot *slots;
+	unsigned nslots;
+	uint64_t next_load;   /* next section to hand out */
+	uint64_t next_take;   /* next section the walk expects */
+	uint64_t end;         /* one past the last */
+	bool stop;
+	struct slot *held;    /* the slot the walk is on */
+	unsigned nworkers;
+	struct worker *workers;
+};
+
+static void *prefetch_thread(void *arg)
+{
+	struct worker *wk = arg;
+	struct prefetch *pf = wk->pf;
+
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		while (!pf->stop && pf->next_load < pf->end &&
+		       pf->slots[pf->next_load % pf->nslots].state != SLOT_FREE)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		if (pf->stop || pf->next_load >= pf->end)
+			break;
+		uint64_t nr = pf->next_load++;
+		struct slot *sl = &pf->slots[nr % pf->nslots];
+		sl->state = SLOT_LOADING;
+		pthread_mutex_unlock(&pf->mu);
+		struct po_error *err = load_section(pf->w, &wk->ld, &sl->sec, nr);
+		pthread_mutex_lock(&pf->mu);
+		sl->err = err;
+		sl->sec.nr = nr;
+		sl->state = SLOT_READY;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return NULL;
+}
+
+static void prefetch_stop(struct prefetch *pf)
+{
+	if (!pf)
+		return;
+	pthread_mutex_lock(&pf->mu);
+	pf->stop = true;
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+	for (unsigned i = 0; i < pf->nworkers; i++) {
+		if (pf->workers[i].started)
+			pthread_join(pf->workers[i].tid, NULL);
+		free(pf->workers[i].ld.chunk_ok);
+		if (pf->workers[i].ld.rd.ops)
+			po_reader_close(&pf->workers[i].ld.rd);
+	}
+	for (unsigned i = 0; i < pf->nslots; i++) {
+		if (pf->slots[i].state == SLOT_READY)
+			po_error_destroy(pf->slots[i].err);
+		section_free(&pf->slots[i].sec);
+	}
+	pthread_cond_destroy(&pf->cv);
+	pthread_mutex_destroy(&pf->mu);
+	free(pf->workers);
+	free(pf->slots);
+	free(pf);
+}
+
+/*
+ * Start n reader threads for sections first..end-1.  NULL where one thread
+ * must do (the memory cannot be cloned, one section, no thread), which is
+ * never an error: the walk then loads each section itself.  Fails only for
+ * out-of-memory or a reader that cannot be opened.
+ */
+static struct po_error *prefetch_start(struct walker *w, unsigned n, uint64_t first,
+				       uint64_t end)
+{
+	struct prefetch *pf;
+	struct po_error *err = NULL;
+
+	if (n < 2 || end - first < 2 || !w->prog->mem_ops->clone)
+		return NULL;
+	if (n > end - first)
+		n = (unsigned)(end - first);
+	pf = calloc(1, sizeof(*pf));
+	if (!pf)
+		return &po_error_nomem;
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->cv, NULL);
+	pf->w = w;
+	pf->next_load = pf->next_take = first;
+	pf->end = end;
+	pf->nslots = 2 * n;
+	pf->slots = calloc(pf->nslots, sizeof(*pf->slots));
+	pf->workers = calloc(n, sizeof(*pf->workers));
+	if (!pf->slots || !pf->workers) {
+		pf->nslots = 0;
+		prefetch_stop(pf);
+		return &po_error_nomem;
+	}
+	for (unsigned i = 0; i < pf->nslots; i++)
+		pf->slots[i].sec.nr = UINT64_MAX;
+	pf->nworkers = n;
+	for (unsigned i = 0; i < n && !err; i++) {
+		struct worker *wk = &pf->workers[i];
+		wk->pf = pf;
+		err = po_reader_open(w->prog, true, &wk->ld.rd);
+		if (!err && !wk->ld.rd.ops)
+			break; /* no clone after all: fewer threads */
+		if (!err && pthread_create(&wk->tid, NULL, prefetch_thread, wk) == 0)
+			wk->started = true;
+	}
+	if (err || !pf->workers[0].started) {
+		prefetch_stop(pf);
+		return err;
+	}
+	w->pf = pf;
+	return NULL;
+}
+
+/*
+ * The walk's next section, nr, read ahead: the slot it was loaded into, its
+ * load's error, or &po_error_stop when nr was not read ahead (the walk went
+ * back or beyond the range): the caller loads it itself.
+ */
+static struct po_error *prefetch_take(struct walker *w, uint64_t nr,
+				      struct section **sec)
+{
+	struct prefetch *pf = w->pf;
+	struct po_error *err;
+
+	pthread_mutex_lock(&pf->mu);
+	if (pf->held) {
+		pf->held->state = SLOT_FREE;
+		pf->held = NULL;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	if (nr < pf->next_take || nr >= pf->end) {
+		pthread_mutex_unlock(&pf->mu);
+		return &po_error_stop;
+	}
+	/* sections the walk skipped: their loads are dropped unseen */
+	for (; pf->next_take <= nr; pf->next_take++) {
+		struct slot *sl = &pf->slots[pf->next_take % pf->nslots];
+		while (sl->state != SLOT_READY || sl->sec.nr != pf->next_take)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		if (pf->next_take == nr)
+			break;
+		po_error_destroy(sl->err);
+		sl->err = NULL;
+		sl->state = SLOT_FREE;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	struct slot *sl = &pf->slots[nr % pf->nslots];
+	pf->next_take = nr + 1;
+	pf->held = sl;
+	err = sl->err;
+	sl->err = NULL;
+	pthread_mutex_unlock(&pf->mu);
+	*sec = &sl->sec;
+	return err;
 }
 
 static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *arg)
@@ -461,7 +695,7 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 			continue;
 		}
 		if (!rec.has_ext) {
-			if (w->sec.raw_page_ext && !(w->sec.raw_page_ext & 1))
+			if (w->sec->raw_page_ext && !(w->sec->raw_page_ext & 1))
 				st->pfns_missing++;
 			else
 				st->pfns_skipped++;
@@ -500,8 +734,8 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 			return po_error_create(PO_ERR_INTERRUPTED, "interrupted");
 		if ((err = get_section(w, pfn)))
 			return err;
-		if (!w->sec.present) {
-			pfn = (w->sec.nr + 1) * L->pages_per_section - 1;
+		if (!w->sec->present) {
+			pfn = (w->sec->nr + 1) * L->pages_per_section - 1;
 			continue;
 		}
 		if (!pfn_valid(w, pfn))
@@ -544,9 +778,18 @@ struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	err = walker_init(&w, prog, stats);
+	if (!err && prog->k->L.max_pfn > prog->k->L.min_low_pfn) {
+		uint64_t pps = prog->k->L.pages_per_section;
+		err = prefetch_start(&w, prog->threads, prog->k->L.min_low_pfn / pps,
+				     (prog->k->L.max_pfn - 1) / pps + 1);
+	}
 	if (!err)
 		err = mode == PO_WALK_DEBUGFS ? walk_debugfs(&w, fn, arg) :
 						walk_all(&w, fn, arg);
+	prefetch_stop(w.pf);
+	w.pf = NULL;
+	if ((!err || err == &po_error_stop) && prog->progress)
+		prog->progress(prog->progress_arg, prog->k->L.max_pfn, prog->k->L.max_pfn);
 	walker_free(&w);
 	if (err == &po_error_stop)
 		return NULL;
@@ -617,9 +860,9 @@ struct po_error *po_page_to_pfn(struct po_program *prog, uint64_t page,
 		err = get_section(&w, nr * L->pages_per_section);
 		if (err)
 			break;
-		if (!w.sec.present)
+		if (!w.sec->present)
 			continue;
-		uint64_t base = w.sec.mem_map - nr * L->pages_per_section * L->sizeof_page;
+		uint64_t base = w.sec->mem_map - nr * L->pages_per_section * L->sizeof_page;
 		if (page < base || (page - base) % L->sizeof_page) {
 			err = po_error_create(PO_ERR_INVALID,
 					      "%#llx is not a struct page address (vmemmap at %#llx, struct page is %zu bytes)",

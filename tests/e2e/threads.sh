@@ -1,0 +1,56 @@
+# --threads N reads memory sections ahead on N threads, each with its own
+# libkdumpfile context; the report must not change: stdout, stderr and the
+# exit status of every whole-dump report on every fixture dump (its
+# compressed form; the other forms with pages and top), and sort, are
+# byte-identical to --threads 1; 3 threads on the OOM dumps.  Also: a bad --threads is a usage
+# error, and the progress line never reaches a non-terminal stderr.
+. "$(dirname "$0")/../lib.sh"
+reports=("pages" "pages --json" "pages --freed" "stacks" "stacks --json" "stacks --from-pages"
+	 "top" "top --json" "memcg" "memcg --json" "memcg --dying" "info")
+n=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for v in $(fx_versions); do
+	vml=$(fx_vmlinux "$v")
+	for sd in "$FX/$v"/*/; do
+		scen=$(basename "$sd")
+		for form in $(fx_forms "$v" "$scen"); do
+			dump=$(fx_dump "$v" "$scen" "$form") || continue
+			rs=("${reports[@]}"); ts="2"
+			[ "$form" = d31.zstd ] || rs=("pages" "top --json")
+			[ "$scen" = oom ] && ts="2 3"
+			for r in "${rs[@]}"; do
+				# shellcheck disable=SC2086
+				"$PO" $r --threads 1 "$dump" "$vml" >"$tmp/1.out" 2>"$tmp/1.err"; r1=$?
+				for t in $ts; do
+					# shellcheck disable=SC2086
+					"$PO" $r --threads $t "$dump" "$vml" >"$tmp/t.out" 2>"$tmp/t.err"; rt=$?
+					[ "$r1" = "$rt" ] || fail "$v $scen $form '$r': exit $r1 with 1 thread, $rt with $t"
+					cmp -s "$tmp/1.out" "$tmp/t.out" ||
+						fail "$v $scen $form '$r': output differs between 1 and $t threads"
+					cmp -s "$tmp/1.err" "$tmp/t.err" ||
+						fail "$v $scen $form '$r': messages differ between 1 and $t threads"
+					n=$((n + 1))
+				done
+			done
+			# sort reads the dump through the same walk
+			"$PO" sort "$dump" "$vml" --threads 1 >"$tmp/1.out" 2>&1 || true
+			"$PO" sort "$dump" "$vml" --threads 2 >"$tmp/t.out" 2>&1 || true
+			cmp -s "$tmp/1.out" "$tmp/t.out" || fail "$v $scen $form sort: differs between 1 and 2 threads"
+			n=$((n + 1))
+		done
+	done
+done
+[ "$n" -gt 0 ] || skip "no fixture dumps"
+note "$n runs with 2 or 3 threads byte-identical to 1 thread"
+
+dump=$(fx_dump 6.12 oom d31.zstd) || dump=$(fx_dump "$(fx_versions | head -1)" oom d31.zstd)
+vml=$(fx_vmlinux 6.12 2>/dev/null) || true
+for bad in 0 abc -1 1025; do
+	"$PO" top --threads "$bad" "$dump" "$vml" >/dev/null 2>"$tmp/err"; rc=$?
+	[ "$rc" = 2 ] || fail "--threads $bad: exit $rc, want 2"
+	grep -q -- "--threads" "$tmp/err" || fail "--threads $bad: message does not name the option"
+done
+# stderr is a file here: no progress line (carriage return) in it
+"$PO" pages "$dump" "$vml" >/dev/null 2>"$tmp/err"
+! grep -q $'\r' "$tmp/err" || fail "a progress line went to a stderr that is not a terminal"
+exit 0
