@@ -15,6 +15,7 @@
 #include "access/file.h"
 #include "access/flat.h"
 #include "access/vmcoreinfo.h"
+#include "access/zfile.h"
 
 struct po_dump {
 	kdump_ctx_t *ctx;
@@ -22,7 +23,7 @@ struct po_dump {
 	char *path;
 	uint64_t size;
 	struct po_dump_header hdr;  /* checked before libkdumpfile saw the file */
-	char format[128];
+	char format[192];
 	uint64_t page_size;
 	/* reads that never ask libkdumpfile for a page the file lacks (see
 	 * guarded_read) */
@@ -199,6 +200,18 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 	err = po_file_open(path, &d->fd, &d->size);
 	if (err)
 		goto fail;
+	/* compressed whole (vmcore.zst, dump.gz): unpacked first */
+	uint8_t magic[8];
+	enum po_zform z = PO_Z_NONE;
+	if (pread(d->fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    (z = po_zfile_detect(magic, sizeof(magic))) != PO_Z_NONE) {
+		int nfd;
+		err = po_zfile_unpack(d->fd, path, z, &nfd, &d->size);
+		if (err)
+			goto fail;
+		close(d->fd);
+		d->fd = nfd;
+	}
 	if (po_flat_detect(d->fd)) {
 		int nfd;
 		err = po_flat_rearrange(d->fd, path, &nfd, &ext);
@@ -235,8 +248,9 @@ struct po_error *po_dump_open(const char *path, struct po_dump **ret)
 		goto fail;
 	if ((err = open_ctx(d)))
 		goto fail;
-	snprintf(d->format, sizeof(d->format), "%s%s", d->hdr.format,
-		 flat ? ", flattened" : "");
+	snprintf(d->format, sizeof(d->format), "%s%s%s%s", d->hdr.format,
+		 flat ? ", flattened" : "", z != PO_Z_NONE ? ", file compressed with " : "",
+		 z != PO_Z_NONE ? po_zfile_name(z) : "");
 	*ret = d;
 	return NULL;
 fail:
@@ -485,8 +499,24 @@ static ssize_t read_head(const char *path, uint8_t *buf, size_t len)
 bool po_file_is_dump(const char *path)
 {
 	uint8_t hdr[64];
+	ssize_t n = read_head(path, hdr, sizeof(hdr));
+	enum po_zform z;
 
-	if (read_head(path, hdr, sizeof(hdr)) < 20)
+	if (n >= 8 && (z = po_zfile_detect(hdr, (size_t)n)) != PO_Z_NONE) {
+		/* compressed whole: what is inside */
+		struct po_error *err;
+		size_t got = 0;
+		int fd;
+		if ((err = po_file_open(path, &fd, NULL))) {
+			po_error_destroy(err);
+			return false;
+		}
+		err = po_zfile_head(fd, path, z, hdr, sizeof(hdr), &got);
+		close(fd);
+		po_error_destroy(err);
+		n = (ssize_t)got;
+	}
+	if (n < 20)
 		return false;
 	if (memcmp(hdr, "KDUMP   ", 8) == 0 || memcmp(hdr, "DISKDUMP", 8) == 0 ||
 	    memcmp(hdr, "makedumpfile", 12) == 0)

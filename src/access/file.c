@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -99,4 +101,26 @@ struct po_error *po_file_pread(int fd, void *buf, size_t len, uint64_t off,
 				       path, (unsigned long long)(off + done), len,
 				       (unsigned long long)off);
 	return NULL;
+}
+
+/* An unlinked temporary file in $TMPDIR (else /tmp), read-write; -1 and
+ * errno on failure. */
+int po_file_tmp(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	snprintf(tmpl, sizeof(tmpl), "%s/pageowner-XXXXXX", dir);
+	fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
 }

@@ -14,5 +14,8 @@ struct po_error *po_file_open(const char *path, int *fd, uint64_t *size);
  * without, it is a PO_ERR_CORRUPT error naming the offset. */
 struct po_error *po_file_pread(int fd, void *buf, size_t len, uint64_t off,
 			       const char *path, size_t *got);
+/* An unlinked temporary file in $TMPDIR (else /tmp), for dumps rearranged
+ * or unpacked; -1 with errno on failure. */
+int po_file_tmp(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "access/file.h"
 #include "access/flat.h"
 
 #define FLAT_HEADER_SIZE 4096
@@ -59,26 +60,6 @@ static struct po_error *read_full(int fd, void *buf, size_t len, off_t off,
 		done += r;
 	}
 	return NULL;
-}
-
-static int make_tmpfile(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char tmpl[4096];
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL, 0600);
-	if (fd >= 0)
-		return fd;
-#endif
-	snprintf(tmpl, sizeof(tmpl), "%s/pageowner-flat-XXXXXX", dir);
-	fd = mkstemp(tmpl);
-	if (fd >= 0)
-		unlink(tmpl);
-	return fd;
 }
 
 /* The ranges written, merged; records come in a few sequential streams
@@ -174,7 +155,7 @@ struct po_error *po_flat_rearrange(int fd, const char *path, int *ret_fd,
 		free(ext);
 		return &po_error_nomem;
 	}
-	out = make_tmpfile();
+	out = po_file_tmp();
 	if (out < 0) {
 		free(buf);
 		free(ext);
