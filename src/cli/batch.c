@@ -12,11 +12,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,16 +33,22 @@ enum result_status {
 	RES_TIMEOUT,  /* killed at its time limit */
 	RES_KILLED,   /* ended by a signal */
 	RES_SKIPPED,  /* a file found in a directory that is not a dump */
+	RES_MEMORY,   /* it ran out of its --max-memory */
 };
 
-static const char *const status_names[] = { "ok", "error", "timeout", "killed", "skipped" };
+static const char *const status_names[] = { "ok", "error", "timeout", "killed", "skipped",
+					    "memory" };
+
+struct child;
 
 struct input {
 	char *path;
+	const char *rel;         /* below the argument it was found under */
 	bool is_dump;            /* else: a result known without running */
 	enum result_status status;
 	int exit_code;
 	char *message;
+	struct child *done;      /* --ordered: its finished child, not printed yet */
 };
 
 struct vmlinux_ent { char *path; struct po_vmlinux_id id; };
@@ -55,6 +63,12 @@ struct batch {
 	struct vmlinux_ent *vmls;
 	size_t nr_vmls;
 	unsigned timeout;
+	unsigned jobs;           /* dumps at a time */
+	bool ordered;            /* results in input order */
+	uint64_t max_memory;     /* RLIMIT_AS of each child, 0: none */
+	uint64_t shard_k, shard_n;
+	struct po_summary *summary;
+	const char *root;        /* the argument being scanned */
 	size_t dumps_ok, dumps_failed, others_failed, skipped;
 };
 
@@ -69,6 +83,13 @@ static struct input *add_input(struct batch *b, const char *path, bool is_dump)
 	in->path = strdup(path);
 	if (!in->path)
 		return NULL;
+	/* what --shard hashes: the path below the argument (a named file: its
+	 * own name), the same on every machine whatever the archive's mount */
+	size_t rl = b->root ? strlen(b->root) : 0;
+	if (rl && !strncmp(in->path, b->root, rl) && in->path[rl] == '/')
+		in->rel = in->path + rl + 1;
+	else
+		in->rel = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
 	in->is_dump = is_dump;
 	b->nr_inputs++;
 	return in;
@@ -153,6 +174,18 @@ static size_t scan(struct batch *b, const char *path, int depth, bool named,
 			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 			    de->d_name[0] == '.')
 				continue;
+			/* kexec-tools writes vmcore-incomplete (in a directory
+			 * named ...-incomplete until it is done) */
+			size_t dl = strlen(de->d_name);
+			if (dl >= 11 && !strcmp(de->d_name + dl - 11, "-incomplete")) {
+				char *ip;
+				if (asprintf(&ip, "%s/%s", path, de->d_name) >= 0) {
+					add_failure(b, ip, RES_SKIPPED, 0,
+						    "an incomplete dump (kdump did not finish writing it)");
+					free(ip);
+				}
+				continue;
+			}
 			if (asprintf(&p, "%s/%s", path, de->d_name) < 0)
 				continue;
 			if (!(nn = reallocarray(names, n + 1, sizeof(*nn)))) {
@@ -204,7 +237,12 @@ static size_t scan(struct batch *b, const char *path, int depth, bool named,
 struct child {
 	pid_t pid;
 	FILE *out, *err;
+	FILE *sum;               /* --summary: top's JSON when the report is not */
 	struct timespec start;
+	struct input *in;
+	bool timed_out;
+	enum result_status st;
+	int code;
 };
 
 static double elapsed(const struct timespec *t0)
@@ -215,17 +253,23 @@ static double elapsed(const struct timespec *t0)
 }
 
 /* Start fn(arg, out) in a child whose stdout is `out` and stderr `err`. */
-static int start_child(struct child *c, int (*fn)(struct batch *, void *, FILE *),
+static int index_one(struct batch *b, void *arg, struct child *c);
+
+static int start_child(struct child *c, int (*fn)(struct batch *, void *, struct child *),
 		       struct batch *b, void *arg)
 {
 	memset(c, 0, sizeof(*c));
 	c->out = tmpfile();
 	c->err = tmpfile();
-	if (!c->out || !c->err) {
+	if (b->summary && fn != index_one)
+		c->sum = tmpfile();
+	if (!c->out || !c->err || (b->summary && fn != index_one && !c->sum)) {
 		if (c->out)
 			fclose(c->out);
 		if (c->err)
 			fclose(c->err);
+		if (c->sum)
+			fclose(c->sum);
 		return -1;
 	}
 	fflush(NULL);
@@ -238,50 +282,69 @@ static int start_child(struct child *c, int (*fn)(struct batch *, void *, FILE *
 	}
 	if (c->pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
+		if (b->max_memory) {
+			/* the hard limit leaves room for run_dump's check */
+			struct rlimit rl = { b->max_memory, RLIM_INFINITY };
+			setrlimit(RLIMIT_AS, &rl);
+		}
 		dup2(fileno(c->err), 2);
 		setvbuf(stderr, NULL, _IONBF, 0);
-		int rc = fn(b, arg, c->out);
+		int rc = fn(b, arg, c);
 		fflush(c->out);
 		_exit(rc);
 	}
 	return 0;
 }
 
-/* Wait for the child, killing it at the time limit; its result. */
+/* Has the child ended?  Kills it at the time limit; sets c->st and
+ * c->code when it has. */
+static bool poll_child(struct batch *b, struct child *c)
+{
+	int status = 0;
+	pid_t r = waitpid(c->pid, &status, WNOHANG);
+
+	if (r == 0) {
+		if (!c->timed_out && b->timeout && elapsed(&c->start) >= b->timeout) {
+			kill(c->pid, SIGKILL);
+			c->timed_out = true;
+		}
+		return false;
+	}
+	if (r < 0 && errno == EINTR)
+		return false;
+	if (r < 0)
+		status = 0;
+	if (c->timed_out) {
+		c->st = RES_TIMEOUT;
+		c->code = 124;
+	} else if (WIFSIGNALED(status)) {
+		c->st = RES_KILLED;
+		c->code = 128 + WTERMSIG(status);
+	} else {
+		c->code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		c->st = c->code == 0 ? RES_OK : RES_ERROR;
+	}
+	return true;
+}
+
+static void nap(long *ns)
+{
+	struct timespec ts = { 0, *ns };
+	nanosleep(&ts, NULL);
+	if (*ns < 50000000)
+		*ns *= 2;
+}
+
+/* Wait for the child, killing it at the time limit. */
 static void wait_child(struct batch *b, struct child *c, enum result_status *st,
 		       int *code)
 {
-	int status = 0;
-	bool timed_out = false;
-	long nap = 1000000; /* 1 ms, growing to 50 ms */
+	long ns = 1000000; /* 1 ms, growing to 50 ms */
 
-	for (;;) {
-		pid_t r = waitpid(c->pid, &status, WNOHANG);
-		if (r == c->pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			status = 0;
-			break;
-		}
-		if (!timed_out && b->timeout && elapsed(&c->start) >= b->timeout) {
-			kill(c->pid, SIGKILL);
-			timed_out = true;
-		}
-		struct timespec ts = { 0, nap };
-		nanosleep(&ts, NULL);
-		if (nap < 50000000)
-			nap *= 2;
-	}
-	if (timed_out) {
-		*st = RES_TIMEOUT;
-		*code = 124;
-	} else if (WIFSIGNALED(status)) {
-		*st = RES_KILLED;
-		*code = 128 + WTERMSIG(status);
-	} else {
-		*code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-		*st = *code == 0 ? RES_OK : RES_ERROR;
-	}
+	while (!poll_child(b, c))
+		nap(&ns);
+	*st = c->st;
+	*code = c->code;
 }
 
 /* The last lines of what a child wrote on stderr after offset skip (at most
@@ -314,8 +377,9 @@ static char *child_messages(FILE *f, long skip)
 
 /* ---- vmlinux index (each file parsed in a child) ---- */
 
-static int index_one(struct batch *b, void *arg, FILE *out)
+static int index_one(struct batch *b, void *arg, struct child *c)
 {
+	FILE *out = c->out;
 	struct po_vmlinux_id id;
 	struct po_error *err = po_vmlinux_identify(arg, &id);
 	if (err)
@@ -395,8 +459,52 @@ static struct po_error *find_vmlinux(struct batch *b, const char *dump,
 	return err;
 }
 
-static int run_dump(struct batch *b, void *arg, FILE *out)
+#define MEMORY_MARK "over the memory limit: with a larger one it ran differently"
+
+/*
+ * Did the limit make the report fail?  Run it again under a larger one
+ * (8 x --max-memory, at least 2 GiB), its output and messages discarded
+ * (the time limit still runs): a different end
+ * means memory was the cause.  A failure that does not depend on memory
+ * (a damaged dump, a missing vmlinux) ends the same way and is reported as
+ * itself.
+ */
+static bool over_memory_limit(struct po_cli *c, struct batch *b, int rc)
 {
+	struct rlimit rl;
+	struct po_cli t = *c;
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	bool differs;
+
+	if (saved < 0 || null < 0 || getrlimit(RLIMIT_AS, &rl) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (null >= 0)
+			close(null);
+		return false;
+	}
+	rl.rlim_cur = 8 * b->max_memory > (2ULL << 30) ? 8 * b->max_memory : (2ULL << 30);
+	setrlimit(RLIMIT_AS, &rl);
+	if (ftruncate(fileno(c->out), 0) == 0)
+		rewind(c->out);
+	fflush(stderr);
+	dup2(null, 2);
+	t.prog = NULL;
+	differs = po_cli_report(&t, po_report_lookup(b->report)) != rc;
+	po_program_destroy(t.prog);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	fflush(c->out);
+	if (ftruncate(fileno(c->out), 0) == 0)
+		rewind(c->out);
+	return differs;
+}
+
+static int run_dump(struct batch *b, void *arg, struct child *ch)
+{
+	FILE *out = ch->out;
 	const char *dump = arg, *vml;
 	struct po_error *err;
 	struct po_cli c;
@@ -427,9 +535,26 @@ static int run_dump(struct batch *b, void *arg, FILE *out)
 	memset(&c.outf, 0, sizeof(c.outf));
 	c.out = out;
 	c.prog = NULL;
+	if (!c.threads)
+		c.threads = 1; /* the other dumps use the other CPUs */
 	int rc = po_cli_report(&c, po_report_lookup(b->report));
 	fflush(out);
 	po_program_destroy(c.prog);
+	if (rc && b->max_memory && over_memory_limit(&c, b, rc)) {
+		fprintf(stderr, "pageowner: batch: %s\n", MEMORY_MARK);
+		return 1;
+	}
+	/* --summary reads top's JSON: a second run when the report is not it */
+	if (rc == 0 && ch->sum && !(c.opts.json && !strcmp(b->report, "top"))) {
+		struct po_cli t = c;
+		t.prog = NULL;
+		t.out = ch->sum;
+		po_report_opts_init(&t.opts);
+		t.opts.json = true;
+		po_cli_report(&t, po_report_lookup("top"));
+		fflush(ch->sum);
+		po_program_destroy(t.prog);
+	}
 	return rc;
 }
 
@@ -481,6 +606,9 @@ static void print_result(struct batch *b, const char *path, const char *vml,
 
 	if (st == RES_TIMEOUT)
 		snprintf(why, sizeof(why), "timeout after %u s", b->timeout);
+	else if (st == RES_MEMORY)
+		snprintf(why, sizeof(why), "over its memory limit of %llu MiB",
+			 (unsigned long long)(b->max_memory >> 20));
 	else if (st == RES_KILLED)
 		snprintf(why, sizeof(why), "killed by SIG%s", sigabbrev_np(code - 128) ?
 			 sigabbrev_np(code - 128) : "?");
@@ -492,7 +620,8 @@ static void print_result(struct batch *b, const char *path, const char *vml,
 			po_json_string(out, vml);
 		else
 			fputs("null", out);
-		fprintf(out, ",\"status\":\"%s\",\"exit_code\":", status_names[st]);
+		fprintf(out, ",\"input\":\"%s\",\"status\":\"%s\",\"exit_code\":",
+			is_dump ? "dump" : "file", status_names[st]);
 		if (st == RES_SKIPPED)
 			fputs("null", out);
 		else
@@ -547,53 +676,254 @@ static void print_result(struct batch *b, const char *path, const char *vml,
 		b->dumps_failed++;
 }
 
-static void run_input(struct batch *b, struct input *in)
+/* A whole file into memory (a top report: small); NULL if unreadable. */
+static char *slurp(FILE *f, size_t *len)
 {
-	struct child c;
-	enum result_status st;
-	int code;
+	long size;
+	char *buf;
 
-	if (!in->is_dump) {
-		print_result(b, in->path, NULL, in->status, in->exit_code, in->message, NULL, false);
-		return;
+	fflush(f);
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (64L << 20))
+		return NULL;
+	rewind(f);
+	buf = malloc((size_t)size + 1);
+	if (!buf)
+		return NULL;
+	*len = fread(buf, 1, (size_t)size, f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* --summary: the dump's signature from top's JSON (or its failure). */
+static void summarize(struct batch *b, struct child *c, enum result_status st, int code,
+		      const char *msg)
+{
+	struct po_jv *top = NULL;
+	FILE *src = c->sum ? c->sum : c->out;
+	size_t len = 0;
+	char *text = NULL;
+
+	if (st == RES_OK && c->sum) {
+		/* the report was not top's JSON: the child's second run */
+		fflush(c->sum);
+		if (ftell(c->sum) == 0)
+			src = c->out;
 	}
-	if (start_child(&c, run_dump, b, in->path) < 0) {
-		char m[160];
-		snprintf(m, sizeof(m), "pageowner: cannot start a process for it: %s", strerror(errno));
-		print_result(b, in->path, NULL, RES_ERROR, 1, m, NULL, true);
-		return;
-	}
-	wait_child(b, &c, &st, &code);
-	/* the first line the child wrote names the vmlinux it took */
+	if (st == RES_OK && (text = slurp(src, &len)))
+		top = po_jv_parse(text, len);
+	if (top && top->type == PO_JV_OBJECT && po_jv_get(top, "stacks"))
+		po_summary_add(b->summary, c->in->path, status_names[st], code, msg, top);
+	else
+		po_summary_add(b->summary, c->in->path, st == RES_OK ? "error" : status_names[st],
+			       code, st == RES_OK ? "no top report to sign" : msg, NULL);
+	po_jv_free(top);
+	free(text);
+}
+
+/* A finished child: its result printed, its files closed. */
+static void finish_child(struct batch *b, struct child *c)
+{
+	enum result_status st = c->st;
 	char line[4200], *vml = NULL;
 	long skip = 0;
-	fflush(c.err);
-	rewind(c.err);
-	if (fgets(line, sizeof(line), c.err) && !strncmp(line, "vmlinux: ", 9)) {
+
+	/* the first line the child wrote names the vmlinux it took */
+	fflush(c->err);
+	rewind(c->err);
+	if (fgets(line, sizeof(line), c->err) && !strncmp(line, "vmlinux: ", 9)) {
 		line[strcspn(line, "\n")] = '\0';
 		vml = strdup(line + 9);
-		skip = ftell(c.err);
+		skip = ftell(c->err);
 	}
-	char *msg = child_messages(c.err, skip);
-	print_result(b, in->path, vml, st, code, msg, c.out, true);
+	char *msg = child_messages(c->err, skip);
+	if (b->max_memory && st != RES_OK && st != RES_TIMEOUT && msg &&
+	    (strstr(msg, MEMORY_MARK) || strcasestr(msg, "out of memory")))
+		st = RES_MEMORY;
+	if (b->summary)
+		summarize(b, c, st, c->code, msg);
+	print_result(b, c->in->path, vml, st, c->code, msg, c->out, true);
 	free(vml);
 	free(msg);
-	fclose(c.out);
-	fclose(c.err);
+	fclose(c->out);
+	fclose(c->err);
+	if (c->sum)
+		fclose(c->sum);
+}
+
+static void print_known(struct batch *b, struct input *in, bool is_dump)
+{
+	if (is_dump && b->summary)
+		po_summary_add(b->summary, in->path, status_names[in->status], in->exit_code,
+			       in->message, NULL);
+	print_result(b, in->path, NULL, in->status, in->exit_code, in->message, NULL, is_dump);
+}
+
+/*
+ * Every input, b->jobs dumps at a time, each in its own child.  Results are
+ * printed as each child ends, or with --ordered in input order (finished
+ * children wait in their temporary files, never in memory, and no more than
+ * 4 x jobs of them: then no new child starts until the oldest is printed).
+ */
+static void run_all(struct batch *b)
+{
+	struct child *run = calloc(b->jobs, sizeof(*run));
+	size_t next = 0, printed = 0, running = 0, held = 0;
+	long ns = 1000000;
+
+	if (!run) {
+		fprintf(stderr, "pageowner: batch: out of memory\n");
+		return;
+	}
+	for (;;) {
+		bool moved = false;
+
+		while (b->ordered && printed < next) {
+			struct input *in = &b->inputs[printed];
+			if (in->done) {
+				finish_child(b, in->done);
+				free(in->done);
+				in->done = NULL;
+				held--;
+			} else if (!in->is_dump || in->status != RES_OK) {
+				print_known(b, in, in->is_dump);
+			} else {
+				break;
+			}
+			printed++;
+			moved = true;
+		}
+		if (next >= b->nr_inputs && !running && (!b->ordered || printed >= b->nr_inputs))
+			break;
+		while (running < b->jobs && next < b->nr_inputs &&
+		       (!b->ordered || held + running < 4 * (size_t)b->jobs)) {
+			struct input *in = &b->inputs[next++];
+			moved = true;
+			if (!in->is_dump) {
+				if (!b->ordered)
+					print_known(b, in, false);
+				continue;
+			}
+			struct child *c = run;
+			while (c->pid)
+				c++;
+			if (start_child(c, run_dump, b, in->path) < 0) {
+				char m[160];
+				snprintf(m, sizeof(m), "pageowner: cannot start a process for it: %s",
+					 strerror(errno));
+				in->status = RES_ERROR;
+				in->exit_code = 1;
+				free(in->message);
+				in->message = strdup(m);
+				c->pid = 0;
+				if (!b->ordered)
+					print_known(b, in, true);
+				continue;
+			}
+			c->in = in;
+			running++;
+		}
+		for (unsigned i = 0; i < b->jobs; i++) {
+			struct child *c = &run[i];
+			if (!c->pid || !poll_child(b, c))
+				continue;
+			running--;
+			moved = true;
+			if (b->ordered) {
+				c->in->done = malloc(sizeof(*c));
+				if (c->in->done) {
+					*c->in->done = *c;
+					held++;
+				} else {
+					finish_child(b, c); /* out of order, but printed */
+				}
+			} else {
+				finish_child(b, c);
+			}
+			c->pid = 0;
+		}
+		if (moved)
+			ns = 1000000;
+		else
+			nap(&ns);
+	}
+	free(run);
 }
 
 static const char batch_help[] =
 "Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR]\n"
-"                       [--timeout SECONDS] [-o FILE] DUMP|DIR...\n"
+"                       [-j N] [--ordered] [--timeout SECONDS] [--max-memory SIZE]\n"
+"                       [--shard K/N] [--summary] [-o FILE] DUMP|DIR...\n"
+"       pageowner batch --merge [--summary] [-o FILE] SHARD.jsonl...\n"
 "Runs one report (info, top, stacks, pages, memcg; default top) over every\n"
 "dump found in the arguments (directories are searched recursively; files\n"
-"are recognised by content).  Each dump's vmlinux is --vmlinux, or the one\n"
+"are recognised by content, also compressed whole: vmcore.zst, .gz, .xz;\n"
+"kdump-tools' and kexec-tools' /var/crash layouts are found as they are,\n"
+"*-incomplete files skipped).  Each dump's vmlinux is --vmlinux, or the one\n"
 "under --debug-dir or the arguments whose build id (else release) matches.\n"
 "Every dump runs in its own process with a time limit (--timeout, else\n"
-"PAGEOWNER_BATCH_TIMEOUT seconds, default 600): one bad dump never stops the\n"
-"batch.  Every file is reported: dumps with their result, other files as\n"
+"PAGEOWNER_BATCH_TIMEOUT seconds, default 600) and, with --max-memory SIZE\n"
+"(bytes, or K/M/G suffixes), an address-space limit: one bad dump never stops\n"
+"the batch.  -j N runs N dumps at a time (default: the CPUs available; each\n"
+"with --threads 1 unless --threads is given); results are written as each\n"
+"dump ends, or in input order with --ordered.\n"
+"--shard K/N takes the K-th of N parts of the inputs (K from 1), chosen by a\n"
+"hash of each path below its argument: the same on every machine, so a CI\n"
+"matrix, a Kubernetes Indexed Job or a Slurm array runs the shards; --merge\n"
+"joins their --json outputs into one, in path order.  --summary groups the\n"
+"dumps by signature (the panic reason and the greatest consumer's stack\n"
+"below the page allocator; failures by status) and prints the groups last.\n"
+"Every file is reported: dumps with their result, other files as\n"
 "skipped, FIFOs, devices and missing paths as failures.\n"
 "Exit status: 0 if every dump succeeded, 11 if any input failed, 2 usage.\n";
+
+/* SIZE: bytes, or with a K, M, G or T suffix (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *v)
+{
+	char num[32];
+	size_t l = strlen(s);
+	unsigned shift = 0;
+
+	if (!l || l >= sizeof(num))
+		return false;
+	memcpy(num, s, l + 1);
+	switch (num[l - 1]) {
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'T': case 't': shift = 40; break;
+	}
+	if (shift)
+		num[l - 1] = '\0';
+	if (!po_parse_u64(num, v) || *v == 0 || *v > (UINT64_MAX >> shift))
+		return false;
+	*v <<= shift;
+	return *v >= (16u << 20);
+}
+
+/* FNV-1a, 64-bit: stable across machines and releases. */
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Keep the inputs of shard K of N. */
+static void keep_shard(struct batch *b)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < b->nr_inputs; i++) {
+		struct input *in = &b->inputs[i];
+		if (path_hash(in->rel) % b->shard_n == b->shard_k - 1) {
+			b->inputs[o++] = *in;
+		} else {
+			free(in->path);
+			free(in->message);
+		}
+	}
+	b->nr_inputs = o;
+}
 
 static bool parse_timeout(const char *s, unsigned *t)
 {
@@ -615,6 +945,45 @@ int po_cmd_batch(struct po_cli *cli)
 	if (cli->nfiles == 0) {
 		fputs(batch_help, stderr);
 		return 2;
+	}
+	if (cli->merge)
+		return po_cmd_batch_merge(cli);
+	b.jobs = po_cpus_available();
+	if (cli->jobs) {
+		uint64_t v;
+		if (!po_parse_u64(cli->jobs, &v) || v == 0 || v > 1024) {
+			fprintf(stderr, "pageowner: batch: -j: '%s' is not a number of jobs in [1, 1024]\n",
+				cli->jobs);
+			return 2;
+		}
+		b.jobs = (unsigned)v;
+	}
+	b.ordered = cli->ordered;
+	if (cli->max_memory && !parse_size(cli->max_memory, &b.max_memory)) {
+		fprintf(stderr, "pageowner: batch: --max-memory: '%s' is not a size of at least 16M (bytes, or K, M, G, T)\n",
+			cli->max_memory);
+		return 2;
+	}
+	if (cli->shard) {
+		char *slash;
+		uint64_t k = 0, n = 0;
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s", cli->shard);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash = '\0';
+		if (!slash || !po_parse_u64(buf, &k) || !po_parse_u64(slash + 1, &n) || n == 0 ||
+		    n > 1000000 || k == 0 || k > n) {
+			fprintf(stderr, "pageowner: batch: --shard: '%s' is not K/N with 1 <= K <= N <= 1000000\n",
+				cli->shard);
+			return 2;
+		}
+		b.shard_k = k;
+		b.shard_n = n;
+	}
+	if (cli->summary && !(b.summary = po_summary_new())) {
+		fprintf(stderr, "pageowner: batch: out of memory\n");
+		return 1;
 	}
 	if (!strcmp(b.report, "batch") || !strcmp(b.report, "page") || !strcmp(b.report, "sort")) {
 		fprintf(stderr, "pageowner: batch: report '%s' cannot be batched (info, top, stacks, pages, memcg)\n",
@@ -641,10 +1010,15 @@ int po_cmd_batch(struct po_cli *cli)
 			return 3;
 		}
 	}
-	for (int i = 0; i < cli->nfiles; i++)
+	for (int i = 0; i < cli->nfiles; i++) {
+		b.root = cli->files[i];
 		scan(&b, cli->files[i], 0, true, false);
+	}
+	b.root = NULL;
 	if (cli->debug_dir)
 		scan(&b, cli->debug_dir, 0, false, true);
+	if (b.shard_n)
+		keep_shard(&b);
 	/* the output is none of the files read */
 	const char **inputs = calloc(b.nr_inputs + b.nr_vml_paths + 1, sizeof(*inputs));
 	size_t ni = 0;
@@ -663,8 +1037,7 @@ int po_cmd_batch(struct po_cli *cli)
 	}
 	if (!cli->vmlinux)
 		index_vmlinux(&b);
-	for (size_t i = 0; i < b.nr_inputs; i++)
-		run_input(&b, &b.inputs[i]);
+	run_all(&b);
 	char summary[256];
 	int sl = snprintf(summary, sizeof(summary), "%zu dumps: %zu ok, %zu failed",
 			  b.dumps_ok + b.dumps_failed, b.dumps_ok, b.dumps_failed);
@@ -674,6 +1047,15 @@ int po_cmd_batch(struct po_cli *cli)
 	if (b.skipped && sl > 0 && (size_t)sl < sizeof(summary))
 		snprintf(summary + sl, sizeof(summary) - (size_t)sl, "; skipped (not dumps): %zu",
 			 b.skipped);
+	if (b.shard_n && sl > 0 && (size_t)sl < sizeof(summary))
+		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
+			 " (shard %llu/%llu)", (unsigned long long)b.shard_k,
+			 (unsigned long long)b.shard_n);
+	if (b.summary) {
+		if (!cli->opts.json)
+			fputc('\n', cli->out);
+		po_summary_print(b.summary, cli->out, cli->opts.json);
+	}
 	if (!cli->opts.json)
 		fprintf(cli->out, "%s\n", summary);
 	else
@@ -691,5 +1073,6 @@ out:
 	for (size_t i = 0; i < b.nr_vmls; i++)
 		free(b.vmls[i].path);
 	free(b.vmls);
+	po_summary_free(b.summary);
 	return ret;
 }

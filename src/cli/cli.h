@@ -32,6 +32,12 @@ struct po_cli {
 	const char *debug_dir;    /* batch: where vmlinux files are */
 	const char *timeout;      /* batch: --timeout SECONDS */
 	unsigned threads;         /* --threads N (0: the CPUs available) */
+	const char *jobs;         /* batch: -j, --jobs N */
+	const char *max_memory;   /* batch: --max-memory SIZE */
+	const char *shard;        /* batch: --shard K/N */
+	bool ordered;             /* batch: --ordered */
+	bool summary;             /* batch: --summary */
+	bool merge;               /* batch: --merge FILE... */
 	bool no_progress;         /* --no-progress */
 	bool strict, help, version;
 	char **files;
@@ -52,7 +58,35 @@ void po_cli_warn_stats(const struct po_walk_stats *st, bool totals);
 /* Open the inputs and run report d into cli->out; the exit status. */
 int po_cli_report(struct po_cli *cli, const struct po_report_desc *d);
 
+/* ---- jsonread.c: reading back pageowner's JSON (batch --merge) ---- */
+enum po_jv_type { PO_JV_NULL, PO_JV_BOOL, PO_JV_NUMBER, PO_JV_STRING, PO_JV_ARRAY,
+		  PO_JV_OBJECT };
+struct po_jv {
+	enum po_jv_type type;
+	double num;               /* a number; a bool: 0 or 1 */
+	char *str;
+	struct po_jv **items;     /* array elements, object values */
+	char **keys;              /* object keys */
+	size_t n;
+};
+/* Parse one JSON text; NULL if it is not valid JSON (or out of memory). */
+struct po_jv *po_jv_parse(const char *s, size_t len);
+void po_jv_free(struct po_jv *v);
+const struct po_jv *po_jv_get(const struct po_jv *obj, const char *key);
+const char *po_jv_str(const struct po_jv *v);   /* NULL if not a string */
+double po_jv_num(const struct po_jv *v);        /* 0 if not a number */
+
+/* ---- batch_summary.c: which failures are the same (batch --summary) ---- */
+struct po_summary;
+struct po_summary *po_summary_new(void);
+void po_summary_free(struct po_summary *s);
+/* One dump's result: its top report (JSON, NULL if none) or its failure. */
+void po_summary_add(struct po_summary *s, const char *dump, const char *status,
+		    int exit_code, const char *message, const struct po_jv *top);
+void po_summary_print(struct po_summary *s, FILE *out, bool json);
+
 /* ---- the other commands ---- */
 int po_cmd_batch(struct po_cli *cli);
+int po_cmd_batch_merge(struct po_cli *cli);
 int po_cmd_sort(int argc, char **argv);
 #endif

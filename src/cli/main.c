@@ -35,7 +35,9 @@ static const char usage_text[] =
 "        --stacks-handles\n"
 "top:    -n N (stacks to show, default 5)\n"
 "memcg:  --dying   --memcg PATH\n"
-"batch:  --report NAME  --debug-dir DIR  --timeout SECONDS  (see pageowner-batch(1))\n"
+"batch:  --report NAME  --debug-dir DIR  -j N  --ordered  --timeout SECONDS\n"
+"        --max-memory SIZE  --shard K/N  --summary;  batch --merge SHARD.jsonl...\n"
+"        (see pageowner-batch(1))\n"
 "sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
 "        debugfs page_owner text file\n"
 "\n"
@@ -58,7 +60,8 @@ static int usage_error(const char *fmt, const char *arg)
 /* The options that are not report options (PO_REPORT_LONG_OPTIONS). */
 enum {
 	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT,
-	OPT_THREADS, OPT_NO_PROGRESS,
+	OPT_THREADS, OPT_NO_PROGRESS, OPT_MAX_MEMORY, OPT_SHARD, OPT_ORDERED, OPT_SUMMARY,
+	OPT_MERGE,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +74,12 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "ordered", no_argument, NULL, OPT_ORDERED },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -86,7 +95,7 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 	optind = 1;
 	/* options may follow the files ("pages vmcore vmlinux --json"); "--"
 	 * ends them */
-	while ((c = getopt_long(argc, argv, "o:hV" PO_REPORT_SHORT_OPTIONS, long_opts,
+	while ((c = getopt_long(argc, argv, "o:hVj:" PO_REPORT_SHORT_OPTIONS, long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
@@ -104,6 +113,12 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 			break;
 		}
 		case OPT_NO_PROGRESS: cli->no_progress = true; break;
+		case 'j': cli->jobs = optarg; break;
+		case OPT_MAX_MEMORY: cli->max_memory = optarg; break;
+		case OPT_SHARD: cli->shard = optarg; break;
+		case OPT_ORDERED: cli->ordered = true; break;
+		case OPT_SUMMARY: cli->summary = true; break;
+		case OPT_MERGE: cli->merge = true; break;
 		case 'h': cli->help = true; break;
 		case 'V': cli->version = true; break;
 		case '?': return 2; /* getopt_long() said why */
@@ -119,6 +134,10 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 	}
 	cli->files = argv + optind;
 	cli->nfiles = argc - optind;
+	if (strcmp(cmd, "batch") && (cli->jobs || cli->max_memory || cli->shard || cli->ordered ||
+				     cli->summary || cli->merge || cli->timeout))
+		return usage_error("%s: -j, --ordered, --timeout, --max-memory, --shard, --summary and --merge are batch options",
+				   cmd);
 	/* a report option another report takes is a mistake, not a no-op */
 	const char *rname = !strcmp(cmd, "batch") ? (cli->report ? cli->report : "top") : cmd;
 	const struct po_report_desc *d = po_report_lookup(rname);
