@@ -17,6 +17,9 @@ for v in $(fx_versions); do
 			dump=$(fx_dump "$v" "$scen" "$form") || continue
 			rs=("${reports[@]}"); ts="2"
 			[ "$form" = d31.zstd ] || rs=("pages" "top --json")
+			# under the sanitizers (ten times slower) the compressed form only
+			case $PO in *asan*) [ "$form" = d31.zstd ] || continue
+				rs=("pages --json" "stacks" "top --json" "memcg --json");; esac
 			[ "$scen" = oom ] && ts="2 3"
 			for r in "${rs[@]}"; do
 				# shellcheck disable=SC2086
