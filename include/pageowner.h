@@ -323,6 +323,9 @@ struct po_report_opts {
 	bool dying_only;           /* memcg */
 	const char *memcg_path;    /* memcg */
 	const char *phys, *page;   /* page: by physical or struct page address */
+	const char *dmesg;         /* top: a saved kernel log (dmesg.DATE,
+				    * vmcore-dmesg.txt) for the panic reason
+				    * when the dump's own log has none */
 };
 
 /*
@@ -348,7 +351,8 @@ enum {
 	PO_OPT_STACKS_HANDLES,    /* the show_stacks_handles view */
 	PO_OPT_DYING,
 	PO_OPT_MEMCG,             /* --memcg PATH */
-	PO_OPT_REPORT_LAST = PO_OPT_MEMCG,
+	PO_OPT_DMESG,             /* --dmesg FILE */
+	PO_OPT_REPORT_LAST = PO_OPT_DMESG,
 };
 #define PO_REPORT_SHORT_OPTIONS "t:n:p:P:"
 #define PO_REPORT_LONG_OPTIONS \
@@ -363,6 +367,7 @@ enum {
 	{ "stacks-handles", no_argument, NULL, PO_OPT_STACKS_HANDLES }, \
 	{ "dying", no_argument, NULL, PO_OPT_DYING }, \
 	{ "memcg", required_argument, NULL, PO_OPT_MEMCG }, \
+	{ "dmesg", required_argument, NULL, PO_OPT_DMESG }, \
 	{ "phys", required_argument, NULL, PO_OPT_PHYS }, \
 	{ "page", required_argument, NULL, PO_OPT_PAGE }
 

@@ -227,7 +227,11 @@ static size_t scan(struct batch *b, const char *path, int depth, bool named,
 			    "pageowner: %s: not a kernel dump (neither an ELF core file nor kdump-compressed)",
 			    path);
 	} else {
-		add_failure(b, path, RES_SKIPPED, 0, "not a dump");
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		add_failure(b, path, RES_SKIPPED, 0, !strncmp(base, "dmesg.", 6) ||
+			    !strcmp(base, "vmcore-dmesg.txt") ?
+			    "not a dump (a kernel log kdump saved: read with the dump beside it)" :
+			    "not a dump");
 	}
 	return 0;
 }
@@ -502,6 +506,31 @@ static bool over_memory_limit(struct po_cli *c, struct batch *b, int rc)
 	return differs;
 }
 
+/* The kernel log kdump saved beside a dump: kdump-tools' dmesg.DATE next to
+ * dump.DATE, kexec-tools' vmcore-dmesg.txt next to vmcore.  NULL if none. */
+static char *saved_dmesg(const char *dump)
+{
+	const char *slash = strrchr(dump, '/'), *base = slash ? slash + 1 : dump;
+	int dl = slash ? (int)(slash - dump) : 1;
+	const char *dir = slash ? dump : ".";
+	char *p = NULL;
+	struct stat st;
+
+	if (!strncmp(base, "dump.", 5) && base[5]) {
+		if (asprintf(&p, "%.*s/dmesg.%s", dl, dir, base + 5) < 0)
+			return NULL;
+	} else if (!strncmp(base, "vmcore", 6)) {
+		if (asprintf(&p, "%.*s/vmcore-dmesg.txt", dl, dir) < 0)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+		return p;
+	free(p);
+	return NULL;
+}
+
 static int run_dump(struct batch *b, void *arg, struct child *ch)
 {
 	FILE *out = ch->out;
@@ -537,11 +566,16 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 	c.prog = NULL;
 	if (!c.threads)
 		c.threads = 1; /* the other dumps use the other CPUs */
+	/* the child exits soon: the string lives until then */
+	char *dmesg = c.opts.dmesg ? NULL : saved_dmesg(dump);
+	if (dmesg && !strcmp(b->report, "top"))
+		c.opts.dmesg = dmesg;
 	int rc = po_cli_report(&c, po_report_lookup(b->report));
 	fflush(out);
 	po_program_destroy(c.prog);
 	if (rc && b->max_memory && over_memory_limit(&c, b, rc)) {
 		fprintf(stderr, "pageowner: batch: %s\n", MEMORY_MARK);
+		free(dmesg);
 		return 1;
 	}
 	/* --summary reads top's JSON: a second run when the report is not it */
@@ -551,10 +585,12 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 		t.out = ch->sum;
 		po_report_opts_init(&t.opts);
 		t.opts.json = true;
+		t.opts.dmesg = c.opts.dmesg ? c.opts.dmesg : dmesg;
 		po_cli_report(&t, po_report_lookup("top"));
 		fflush(ch->sum);
 		po_program_destroy(t.prog);
 	}
+	free(dmesg);
 	return rc;
 }
 

@@ -314,6 +314,48 @@ struct po_error *po_kmsg_panic_reason(struct po_program *prog, char *buf,
 	return NULL;
 }
 
+bool po_kmsg_text_panic_reason(const char *text, size_t len, char *buf, size_t blen)
+{
+	static const char key[] = "Kernel panic - not syncing: ";
+	size_t kl = sizeof(key) - 1;
+	bool found = false;
+
+	if (!blen)
+		return false;
+	buf[0] = '\0';
+	for (const char *line = text, *end = text + len; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *le = nl ? nl : end, *p = line;
+		/* dmesg's "<N>" level and "[   7.612345] " time stamp */
+		if (p < le && *p == '<') {
+			const char *q = memchr(p, '>', (size_t)(le - p));
+			if (q)
+				p = q + 1;
+		}
+		if (p < le && *p == '[') {
+			const char *q = memchr(p, ']', (size_t)(le - p));
+			if (q)
+				p = q + 1;
+			while (p < le && *p == ' ')
+				p++;
+		}
+		if ((size_t)(le - p) >= kl && !memcmp(p, key, kl)) {
+			size_t n = (size_t)(le - p) - kl;
+			if (n >= blen)
+				n = blen - 1;
+			memcpy(buf, p + kl, n);
+			buf[n] = '\0';
+			for (size_t j = 0; j < n; j++)
+				if ((unsigned char)buf[j] < 0x20)
+					buf[j] = ' ';
+			found = true; /* the first panic, as in the dump's log */
+			break;
+		}
+		line = le + 1;
+	}
+	return found;
+}
+
 static bool last_ts_cb(uint64_t seq, uint64_t ts, const char *text, size_t len,
 		       void *arg)
 {

@@ -23,4 +23,9 @@ struct po_error *po_kmsg_panic_reason(struct po_program *prog, char *buf,
 /* The latest timestamp of the log's records (0 if it has none). */
 struct po_error *po_kmsg_last_ts(struct po_program *prog, uint64_t *ts);
 
+/* The same from a saved log (dmesg.DATE, vmcore-dmesg.txt): the text after
+ * the first "Kernel panic - not syncing: " that starts a line (after a
+ * "<N>" level and a "[time]" stamp). */
+bool po_kmsg_text_panic_reason(const char *text, size_t len, char *buf, size_t blen);
+
 #endif

@@ -49,7 +49,7 @@ static const struct { int opt; const char *name; } opt_names[] = {
 	{ PO_OPT_FROM_PAGES, "from-pages" }, { PO_OPT_KERNEL_ORDER, "kernel-order" },
 	{ PO_OPT_HANDLES, "handles" }, { PO_OPT_STACKS_HANDLES, "stacks-handles" },
 	{ PO_OPT_TOP_N, "n" }, { PO_OPT_DYING, "dying" }, { PO_OPT_MEMCG, "memcg" },
-	{ PO_OPT_PHYS, "phys" }, { PO_OPT_PAGE, "page" },
+	{ PO_OPT_PHYS, "phys" }, { PO_OPT_PAGE, "page" }, { PO_OPT_DMESG, "dmesg" },
 };
 
 const char *po_report_opt_name(int opt)
@@ -92,6 +92,7 @@ struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
 	case PO_OPT_STACKS_HANDLES: opts->view = PO_STACKS_SHOW_STACKS_HANDLES; break;
 	case PO_OPT_DYING: opts->dying_only = true; break;
 	case PO_OPT_MEMCG: opts->memcg_path = arg; break;
+	case PO_OPT_DMESG: opts->dmesg = arg; break;
 	case PO_OPT_PHYS: opts->phys = arg; break;
 	case PO_OPT_PAGE: opts->page = arg; break;
 	default:

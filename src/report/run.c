@@ -28,7 +28,7 @@ static const struct {
 	    PO_OPT_STACKS_HANDLES } },
 	{ { "top", PO_REPORT_TOP, true, 0,
 	    "the greatest memory consumers (the OOM question)" },
-	  { PO_OPT_TOP_N } },
+	  { PO_OPT_TOP_N, PO_OPT_DMESG } },
 	{ { "memcg", PO_REPORT_MEMCG, false, 0,
 	    "memory cgroups and the pages that pin dying ones" },
 	  { PO_OPT_DYING, PO_OPT_MEMCG } },

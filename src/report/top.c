@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pageowner.h"
 #include "kernel/kernel.h"
@@ -17,6 +18,7 @@
 #include "kernel/kmsg.h"
 #include "kernel/stackdepot.h"
 #include "access/debuginfo.h"
+#include "access/file.h"
 #include "access/program.h"
 
 static const struct po_type_names types = PO_TYPE_NAMES(
@@ -151,13 +153,16 @@ static bool is_oom_reason(const char *r)
 static struct po_error *print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
 				   size_t n, const struct totals *t, uint64_t ram,
 				   const struct po_walk_stats *ws, const char *panic,
-				   const char *kmsg_err)
+				   const char *kmsg_err, const char *panic_file)
 {
 	struct po_error *err;
 	char gfp[1024];
 
 	if (panic) {
 		fprintf(out, "panic: %s\n", panic);
+		if (panic_file)
+			fprintf(out, "(from %s: the dump's own kernel log %s)\n", panic_file,
+				kmsg_err ? "is unreadable" : "has no panic");
 		if (is_oom_reason(panic))
 			fputs("the dump was taken at an OOM panic\n", out);
 		fputc('\n', out);
@@ -239,7 +244,7 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 static struct po_error *print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
 				   size_t n, const struct totals *t, uint64_t ram,
 				   const struct po_walk_stats *ws, const char *panic,
-				   const char *kmsg_err)
+				   const char *kmsg_err, const char *panic_file)
 {
 	struct po_error *err;
 	char gfp[1024];
@@ -250,6 +255,10 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 	fprintf(out, ",\"page_size\":%llu,\"panic\":", (unsigned long long)prog->k->L.page_size);
 	po_json_str_or_null(out, panic);
 	fprintf(out, ",\"oom_panic\":%s", panic && is_oom_reason(panic) ? "true" : "false");
+	if (panic_file) {
+		fputs(",\"panic_from\":", out);
+		po_json_string(out, panic_file);
+	}
 	if (kmsg_err) {
 		fputs(",\"kmsg_error\":", out);
 		po_json_string(out, kmsg_err);
@@ -315,6 +324,33 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 	return NULL;
 }
 
+/* The panic reason from a saved kernel log (the dump's own lacks it). */
+static struct po_error *saved_log_panic(const char *path, char *buf, size_t len, bool *found)
+{
+	struct po_error *err;
+	uint64_t size;
+	char *text;
+	size_t got = 0;
+	int fd;
+
+	*found = false;
+	if ((err = po_file_open(path, &fd, &size)))
+		return po_error_prefix(err, "--dmesg");
+	if (size > (256u << 20))
+		size = 256u << 20; /* a log is a few MiB: the rest is not one */
+	text = malloc(size + 1);
+	if (!text) {
+		close(fd);
+		return &po_error_nomem;
+	}
+	err = po_file_pread(fd, text, size, 0, path, &got);
+	close(fd);
+	if (!err)
+		*found = po_kmsg_text_panic_reason(text, got, buf, len);
+	free(text);
+	return err;
+}
+
 struct po_error *po_report_top(struct po_program *prog, FILE *out,
 			       const struct po_report_opts *opts,
 			       struct po_walk_stats *stats)
@@ -347,12 +383,21 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 		err = kerr;
 		goto out;
 	}
+	const char *panic_file = NULL;
+	if (!found && opts->dmesg) {
+		if ((err = saved_log_panic(opts->dmesg, panic, sizeof(panic), &found))) {
+			po_error_destroy(kerr);
+			goto out;
+		}
+		if (found)
+			panic_file = opts->dmesg;
+	}
 	if (opts->json)
 		err = print_json(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
-				 kerr ? kerr->message : NULL);
+				 kerr ? kerr->message : NULL, panic_file);
 	else
 		err = print_text(prog, out, &c, n, &t, ram, stats, found ? panic : NULL,
-				 kerr ? kerr->message : NULL);
+				 kerr ? kerr->message : NULL, panic_file);
 	po_error_destroy(kerr);
 	if (!err && ferror(out))
 		err = po_error_create(PO_ERR_OS, "write error");

@@ -83,6 +83,29 @@ inc = [r for r in rows if r["dump"].endswith("-incomplete")]
 assert len(inc) == 1 and inc[0]["status"] == "skipped" and "incomplete" in inc[0]["messages"], rows
 PY
 
+# the log kdump saved beside the dump gives the panic reason when the dump's
+# own log is unreadable (here: the printk ring buffer pointer zeroed)
+v2=$(fx_versions | tail -1)
+if e=$(fx_dump "$v2" churn elf); then
+	vml2=$(fx_vmlinux "$v2")
+	mkdir -p "$tmp/kd/202612010405"
+	cp --sparse=always "$e" "$tmp/kd/202612010405/dump.202612010405"
+	python3 "$TOP/tests/dumpmut.py" "$tmp/kd/202612010405/dump.202612010405" kvaddr-u64 "$vml2" prb 0 0 ||
+		fail "could not zero prb"
+	rm -f "$tmp/kd/202612010405/dump.202612010405.undo"
+	printf '[    0.000000] Linux version %s\n[   12.500000] Kernel panic - not syncing: saved-log reason 42\n' "$v2" \
+		>"$tmp/kd/202612010405/dmesg.202612010405"
+	"$PO" top --json "$tmp/kd/202612010405/dump.202612010405" "$vml2" 2>/dev/null |
+		python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["panic"] is None and r["kmsg_error"], r' ||
+		fail "a dump with its log pointer zeroed still has a panic reason"
+	"$PO" batch --json --vmlinux "$vml2" "$tmp/kd" 2>/dev/null | python3 -c '
+import json, sys
+r = [x for x in map(json.loads, sys.stdin) if x["input"] == "dump"][0]["report"]
+assert r["panic"] == "saved-log reason 42" and r["panic_from"].endswith("dmesg.202612010405"), r' ||
+		fail "batch did not take the panic reason from dmesg.DATE"
+	note "the panic reason from dmesg.DATE when the dump's log is unreadable"
+fi
+
 # a child over its memory limit: reported as such, the batch goes on
 case $PO in
 *asan*) note "--max-memory not tried under ASan (its shadow memory needs more address space than any limit)";;
