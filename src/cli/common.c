@@ -51,7 +51,7 @@ static struct {
 	double last;
 	uint64_t last_total;
 	bool shown;
-} progress;
+} progress_line;
 
 static double since(const struct timespec *t0)
 {
@@ -64,28 +64,28 @@ static void show_progress(void *arg, uint64_t done, uint64_t total)
 {
 	double t;
 
-	if (done == 0 || total != progress.last_total) {
+	if (done == 0 || total != progress_line.last_total) {
 		/* a new walk */
-		clock_gettime(CLOCK_MONOTONIC, &progress.t0);
-		progress.last = 0;
-		progress.last_total = total;
+		clock_gettime(CLOCK_MONOTONIC, &progress_line.t0);
+		progress_line.last = 0;
+		progress_line.last_total = total;
 	}
-	t = since(&progress.t0);
+	t = since(&progress_line.t0);
 	if (done >= total) {
-		if (progress.shown)
+		if (progress_line.shown)
 			fputs("\r\033[K", stderr);
-		progress.shown = false;
-		progress.last_total = 0;
+		progress_line.shown = false;
+		progress_line.last_total = 0;
 		return;
 	}
-	if (t < 1.0 || t - progress.last < 0.2 || !done)
+	if (t < 1.0 || t - progress_line.last < 0.2 || !done)
 		return;
-	progress.last = t;
+	progress_line.last = t;
 	double rate = done / t, left = (double)(total - done) / rate;
 	fprintf(stderr, "\rpageowner: %.1fM of %.1fM PFNs (%u%%), %.1fM PFNs/s, %u:%02u left\033[K",
 		done / 1e6, total / 1e6, (unsigned)(done * 100 / total), rate / 1e6,
 		(unsigned)(left / 60), (unsigned)left % 60);
-	progress.shown = true;
+	progress_line.shown = true;
 }
 
 /* Tell the dump from the vmlinux by content, as crash does. */
