@@ -40,6 +40,8 @@ static const char sort_usage[] =
 "  --json           JSON output\n"
 "  -o, --output F   write to F (or give OUTPUT after a text INPUT)\n"
 "  --vmlinux F      the vmlinux of the dump\n"
+"  --threads N      threads reading a dump (default: the CPUs available)\n"
+"  --no-progress    no progress line on a terminal\n"
 "  -d               parse diagnostics on standard error\n"
 "  -h, --help       this help\n"
 "See pageowner-sort(1).\n";
@@ -52,7 +54,8 @@ static int sort_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX };
+enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX, O_THREADS,
+       O_NO_PROGRESS };
 
 static const struct option sort_opts[] = {
 	{ "pid", required_argument, NULL, O_PID },
@@ -63,6 +66,8 @@ static const struct option sort_opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "output", required_argument, NULL, 'o' },
 	{ "vmlinux", required_argument, NULL, O_VMLINUX },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -70,7 +75,8 @@ static const struct option sort_opts[] = {
 struct sort_args {
 	struct po_sort_opts o;
 	const char *output, *vmlinux;
-	bool json;
+	unsigned threads;
+	bool json, no_progress;
 	char **files;
 	int nfiles;
 };
@@ -124,6 +130,15 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 		case O_JSON: a->json = true; break;
 		case 'o': a->output = optarg; break;
 		case O_VMLINUX: a->vmlinux = optarg; break;
+		case O_THREADS: {
+			uint64_t v;
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
+				return sort_usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
+							optarg);
+			a->threads = (unsigned)v;
+			break;
+		}
+		case O_NO_PROGRESS: a->no_progress = true; break;
 		case 'h':
 			fputs(sort_usage, stdout);
 			return -1;
@@ -179,6 +194,8 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.files = a->files;
 	cli.nfiles = a->nfiles;
 	cli.vmlinux = a->vmlinux;
+	cli.threads = a->threads;
+	cli.no_progress = a->no_progress;
 	err = po_cli_open(&cli, true);
 	if (!err)
 		err = po_sort_feed_dump(s, cli.prog, &st);

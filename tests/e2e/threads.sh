@@ -36,8 +36,8 @@ for v in $(fx_versions); do
 				done
 			done
 			# sort reads the dump through the same walk
-			"$PO" sort "$dump" "$vml" --threads 1 >"$tmp/1.out" 2>&1 || true
-			"$PO" sort "$dump" "$vml" --threads 2 >"$tmp/t.out" 2>&1 || true
+			"$PO" sort "$dump" "$vml" --threads 1 >"$tmp/1.out" 2>&1 || fail "$v $scen $form sort --threads 1: exit $?"
+			"$PO" sort "$dump" "$vml" --threads 2 >"$tmp/t.out" 2>&1 || fail "$v $scen $form sort --threads 2: exit $?"
 			cmp -s "$tmp/1.out" "$tmp/t.out" || fail "$v $scen $form sort: differs between 1 and 2 threads"
 			n=$((n + 1))
 		done
