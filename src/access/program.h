@@ -40,6 +40,8 @@ struct po_program {
 	const struct po_symbol_source_ops *symbols;
 	void *symbols_arg;
 	char *vmlinux_path;         /* the file both came from */
+	char *debuginfo_how;        /* how it was found (debugsearch.c); NULL: given */
+	char *dump_path;            /* the dump file, as the caller named it */
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;
