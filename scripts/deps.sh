@@ -16,16 +16,19 @@ set -e
 #  build: the C toolchain (libc6-dev: gcc only recommends it), pkg-config
 #    and the libraries pageowner links (libkdumpfile-dev also has
 #    libaddrxlat.pc; libdw-dev pulls libelf-dev, listed as the Makefile asks
-#    for both).
-group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev"
+#    for both; libdebuginfod-dev: the debug info search asks debuginfod).
+group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libdebuginfod-dev"
 #  fixtures: zstd unpacks the committed tests/fixtures/*.zst (tests/lib.sh).
 group_fixtures="zstd"
 #  test: tests/e2e: python3 (the checks written in Python), bc (tests/run's
 #    timings), time (/usr/bin/time -f %M: sort_limits.sh's memory check),
-#    binutils (objcopy --only-keep-debug: formats_debug_only.sh; gcc pulls it).
+#    binutils (objcopy --only-keep-debug: formats_debug_only.sh; gcc pulls it),
+#    debuginfod and curl (debug_search_debuginfod.sh serves a fixture vmlinux
+#    with elfutils' server and polls its /metrics), libdebuginfod-dev (the
+#    client the build links; also in build).
 #    The rest they call (coreutils, grep, sed, mawk, diffutils, tar,
 #    findutils) is in every Debian system (Priority: required).
-group_test="python3 bc time binutils"
+group_test="python3 bc time binutils debuginfod curl libdebuginfod-dev"
 #  ksrc: sort_vs_kernel.sh builds the kernel's tools/mm/page_owner_sort.c
 #    from /usr/src/linux-source-6.12.tar.xz (bookworm-security), with tar -J.
 group_ksrc="linux-source-6.12 xz-utils"

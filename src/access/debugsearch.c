@@ -471,10 +471,9 @@ struct po_error *po_program_find_debuginfo(struct po_program *prog,
 			{ "/lib/modules/", "/vmlinux" },
 		};
 		for (size_t i = 0; !err && !s.found && i < PO_ARRAY_SIZE(sys); i++) {
-			char path[4300], how[4400];
+			char path[4300];
 			snprintf(path, sizeof(path), "%s%s%s%s", root, sys[i][0], rel, sys[i][1]);
-			snprintf(how, sizeof(how), "system path %s", path);
-			err = try_file(&s, path, how, NULL);
+			err = try_file(&s, path, "system path", NULL);
 		}
 	}
 	if (!o->no_beside_dump && !err && !s.found)
