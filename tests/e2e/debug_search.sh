@@ -130,4 +130,22 @@ cmp -s "$t/a" "$t/b" || fail "sort: the search gave another output"
 # -o is never the vmlinux found
 "$PO" top --debug-dir "$t/deb" -o "$t/deb/boot/vmlinux-$rel" "$dump" 2>"$t/err"; rc=$?
 [ $rc = 2 ] && grep -q "it is the input" "$t/err" || fail "-o over the vmlinux found: exit $rc"
+# batch: each child runs the same search (the build-id link comes before
+# the files batch finds under --debug-dir); nothing found is that dump's exit 6
+mkdir -p "$t/batch"; ln -s "$dump" "$t/batch/a.kdump"
+"$PO" batch --json --report info --debug-dir "$t/bid" "$t/batch" >"$t/batch.jsonl" 2>"$t/err" ||
+	{ cat "$t/err"; fail "batch with --debug-dir: exit $?"; }
+"$PO" batch --json --report info --debug-dir "$t/wrong" "$t/batch" >"$t/batch2.jsonl" 2>"$t/err"; rc=$?
+[ $rc = 11 ] || fail "batch with only another build: exit $rc, want 11"
+python3 - "$t/batch.jsonl" "$t/batch2.jsonl" "$nn/$rest" "$obid" <<'PY' || fail "batch JSON"
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+assert r["status"] == "ok" and r["vmlinux"].endswith("/bid/.build-id/" + sys.argv[3] + ".debug"), r
+assert "build-id link" in r["report"]["debuginfo"]["how"], r["report"]["debuginfo"]
+r = json.loads(open(sys.argv[2]).readline())
+assert r["status"] == "error" and r["exit_code"] == 6 and r["vmlinux"] is None, r
+assert "no debug info found" in r["messages"] and "other build id " + sys.argv[4] in r["messages"], r
+assert r["messages"].count("/wrong/boot/vmlinux-") == 1, r["messages"]  # once, not again as batch's find
+PY
+
 note "all layouts found; other build, stripped build passed over; exit 6 lists what was tried"
