@@ -86,6 +86,7 @@ struct search {
 	size_t nr_tried;
 	bool found;
 	bool progress_shown;
+	long progress_mib;
 };
 
 static void note(struct search *s, const char *where, const char *fmt, ...)
@@ -324,19 +325,24 @@ static struct po_error *try_beside_dump(struct search *s)
 	return err;
 }
 
+/* One short line, rewritten in place (a terminal only), when the MiB
+ * count changes. */
 static int debuginfod_progress(debuginfod_client *c, long a, long b)
 {
 	struct search *s = debuginfod_get_user_data(c);
-	const char *url = debuginfod_get_url(c);
+	long mib = a >> 20;
 
-	if (b > 0)
-		fprintf(s->o->progress, "\rpageowner: debuginfod: %s: %ld of %ld MiB ",
-			url ? url : "downloading", a >> 20, b >> 20);
-	else
-		fprintf(s->o->progress, "\rpageowner: debuginfod: %s: %ld MiB ",
-			url ? url : "downloading", a >> 20);
-	fflush(s->o->progress);
-	s->progress_shown = true;
+	if (!s->progress_shown || mib != s->progress_mib) {
+		if (b > 0)
+			fprintf(s->o->progress, "\rpageowner: debuginfod: downloading the vmlinux: %ld of %ld MiB ",
+				mib, b >> 20);
+		else
+			fprintf(s->o->progress, "\rpageowner: debuginfod: downloading the vmlinux: %ld MiB ",
+				mib);
+		fflush(s->o->progress);
+		s->progress_shown = true;
+		s->progress_mib = mib;
+	}
 	return po_interrupted(s->prog) ? 1 : 0;
 }
 

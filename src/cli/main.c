@@ -20,7 +20,7 @@ static const char usage_text[] =
 "  top              the greatest memory consumers (the OOM question)\n"
 "  sort             page_owner_sort-compatible sorting, culling and selecting\n"
 "  memcg            memory cgroups and the pages that pin dying ones\n"
-"  info             kernel release, dump format, layouts found, counts\n"
+"  info             kernel release, dump format, debug info used, layouts, counts\n"
 "  batch            run a report over many dumps (CI)\n"
 "\n"
 "Common options:\n"

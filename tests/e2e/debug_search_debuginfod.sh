@@ -37,6 +37,15 @@ DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache2 "$PO" info "$dump" >"$t/inf
 grep "^types and symbols: " "$t/info" | grep -qF "(debuginfod $url/buildid/" ||
 	{ grep "^types" "$t/info"; fail "info does not say debuginfod and its URL"; }
 note "$(grep '^types and symbols: ' "$t/info")"
+# a progress line when standard error is a terminal (script(1) gives one),
+# none in a file (above)
+grep -q "debuginfod: downloading" "$t/err" && fail "a progress line in a file"
+if command -v script >/dev/null; then
+	DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache-tty script -qec "'$PO' top '$dump' >/dev/null" /dev/null \
+		>"$t/tty" 2>&1 || { cat "$t/tty"; fail "top on a terminal"; }
+	grep -q "pageowner: debuginfod: downloading the vmlinux: [0-9]* of [0-9]* MiB" "$t/tty" ||
+		{ od -c "$t/tty" | head; fail "no progress line on a terminal"; }
+fi
 # a local find comes first: the server is not asked
 mkdir -p "$t/deb/boot"; rel=$("$PO" info --json "$dump" "$vml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])')
 ln -s "$vml" "$t/deb/boot/vmlinux-$rel"
