@@ -183,7 +183,9 @@ static struct po_error *try_file(struct search *s, const char *path, const char 
 	if (!po_program_vmlinux_matches(s->prog, id)) {
 		char ver[128];
 		banner_version(id->banner, ver, sizeof(ver));
-		if (id->build_id[0] && s->prog->build_id[0])
+		if (!s->prog->build_id[0] && !s->prog->release[0])
+			note(s, path, "cannot tell: the dump names neither build id nor release");
+		else if (id->build_id[0] && s->prog->build_id[0])
 			note(s, path, "other build id %s%s%s%s", id->build_id,
 			     ver[0] ? " (" : "", ver, ver[0] ? ")" : "");
 		else
