@@ -129,6 +129,54 @@ struct po_error *po_program_check_vmlinux(struct po_program *prog, const char *p
 /* Is it the dump's vmlinux?  Its build id equals the dump's, or where one
  * of them has none, its banner names the dump's release. */
 bool po_program_vmlinux_matches(struct po_program *prog, const struct po_vmlinux_id *id);
+
+/*
+ * Finding the debug info of the dump's kernel (access/debugsearch.c).  The
+ * search, in order, stops at the first vmlinux whose build id is the
+ * dump's (else whose banner names the dump's release:
+ * po_program_vmlinux_matches()) and that has DWARF, and loads it:
+ *  1. opts->vmlinux, if given: the only one tried (a vmlinux of another
+ *     kernel is PO_ERR_MISMATCH, as po_program_load_vmlinux());
+ *  2. each debug_dirs[i], then ROOT/usr/lib/debug: .build-id/NN/REST.debug,
+ *     .build-id/NN/REST, boot/vmlinux-RELEASE (Debian, Ubuntu),
+ *     lib/modules/RELEASE/vmlinux (Fedora, RHEL, SUSE); then the caller's
+ *     candidates; then ROOT/boot/vmlinux-RELEASE,
+ *     ROOT/lib/modules/RELEASE/build/vmlinux, ROOT/lib/modules/RELEASE/vmlinux,
+ *     and the files named vmlinux* beside the dump;
+ *  3. debuginfod, by build id (libdebuginfod: DEBUGINFOD_URLS, its cache);
+ *  (4. the dump's own BTF and kallsyms: not yet.)
+ * Nothing found: PO_ERR_DEBUGINFO, whose message names each place tried and
+ * what was wrong there, and how to get the debug info of that release.
+ */
+struct po_debug_candidate {
+	const char *path;
+	const char *how;                /* for info: "found under --debug-dir DIR" */
+	const struct po_vmlinux_id *id; /* already read (e.g. in a child process), or NULL */
+};
+struct po_debug_search_opts {
+	const char *vmlinux;            /* given by the user: only this one */
+	const char *vmlinux_how;        /* how it was given ("argument"; NULL: "given") */
+	const char *const *debug_dirs;  /* --debug-dir, in order */
+	size_t nr_debug_dirs;
+	const struct po_debug_candidate *candidates; /* after the debug dirs */
+	size_t nr_candidates;
+	bool no_default_dirs;           /* not ROOT/usr/lib/debug, ROOT/boot, ROOT/lib/modules */
+	const char *root;               /* ROOT of those (NULL or "": /) */
+	bool no_beside_dump;            /* not the vmlinux* beside the dump */
+	bool no_debuginfod;
+	FILE *progress;                 /* debuginfod's download progress, if a terminal */
+};
+/* The defaults: no file given, every step on, progress on stderr. */
+void po_debug_search_opts_init(struct po_debug_search_opts *opts);
+/* Search (the dump must be open) and load the debug info found. */
+struct po_error *po_program_find_debuginfo(struct po_program *prog,
+					   const struct po_debug_search_opts *opts);
+/* Where the types and symbols came from: the file (NULL if none loaded)
+ * and how it was found ("argument", "--debug-dir DIR (build-id link)",
+ * "debuginfod http://...", "given" for po_program_load_vmlinux()). */
+const char *po_program_debuginfo_path(struct po_program *prog);
+const char *po_program_debuginfo_how(struct po_program *prog);
+
 /* Resolve every layout; fails with PO_ERR_NO_PAGE_OWNER if it was off. */
 struct po_error *po_program_init_kernel(struct po_program *prog);
 /* Like init_kernel, but page_owner being off is not an error. */

@@ -16,19 +16,23 @@ set -e
 #  build: the C toolchain (libc6-dev: gcc only recommends it), pkg-config
 #    and the libraries pageowner links (libkdumpfile-dev also has
 #    libaddrxlat.pc; libdw-dev pulls libelf-dev, listed as the Makefile asks
-#    for both); libzstd-dev, zlib1g-dev and liblzma-dev unpack dumps
-#    compressed whole (src/access/zfile.c; the first two libraries pull
-#    them, listed as the Makefile links them).
-group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libzstd-dev zlib1g-dev liblzma-dev"
+#    for both; libdebuginfod-dev: the debug info search asks debuginfod);
+#    libzstd-dev, zlib1g-dev and liblzma-dev unpack dumps compressed whole
+#    (src/access/zfile.c; the first two libraries pull them, listed as the
+#    Makefile links them).
+group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libdebuginfod-dev libzstd-dev zlib1g-dev liblzma-dev"
 #  fixtures: zstd unpacks the committed tests/fixtures/*.zst (tests/lib.sh).
 group_fixtures="zstd"
 #  test: tests/e2e: python3 (the checks written in Python), bc (tests/run's
 #    timings), time (/usr/bin/time -f %M: sort_limits.sh's memory check),
 #    binutils (objcopy --only-keep-debug: formats_debug_only.sh; gcc pulls it),
-#    gzip and xz-utils (compressed_dumps.sh makes .gz and .xz dumps).
+#    gzip and xz-utils (compressed_dumps.sh makes .gz and .xz dumps),
+#    debuginfod and curl (debug_search_debuginfod.sh serves a fixture vmlinux
+#    with elfutils' server and polls its /metrics), libdebuginfod-dev (the
+#    client the build links; also in build).
 #    The rest they call (coreutils, grep, sed, mawk, diffutils, tar,
 #    findutils) is in every Debian system (Priority: required).
-group_test="python3 bc time binutils gzip xz-utils"
+group_test="python3 bc time binutils gzip xz-utils debuginfod curl libdebuginfod-dev"
 #  ksrc: sort_vs_kernel.sh builds the kernel's tools/mm/page_owner_sort.c
 #    from /usr/src/linux-source-6.12.tar.xz (bookworm-security), with tar -J.
 group_ksrc="linux-source-6.12 xz-utils"

@@ -6,6 +6,11 @@ PO=${PO:-$TOP/build/pageowner}
 FX=$TOP/tests/fixtures
 FXCACHE=${FXCACHE:-$TOP/build/fixtures}
 export LC_ALL=C
+# The debug info search never looks at this machine's /usr/lib/debug, /boot
+# or /lib/modules, nor asks a debuginfod server the environment names
+# (tests/e2e/debug_search*.sh set up their own).
+export PAGEOWNER_DEBUG_ROOT=$FXCACHE/no-debug-root
+unset DEBUGINFOD_URLS
 
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
@@ -76,8 +81,8 @@ fx_build_c() {
 	mkdir -p "$b/tests"
 	# shellcheck disable=SC2046,SC2086
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $flags \
-		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma) \
+		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod) \
 		-o "$bin" "$TOP/tests/e2e/$1.c" "$lib" \
-		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma) >&2 || return 1
+		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod) >&2 || return 1
 	echo "$bin"
 }

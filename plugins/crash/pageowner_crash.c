@@ -178,7 +178,12 @@ static struct po_error *setup(void)
 	 */
 	po_program_set_kaslr_offset(p, (uint64_t)0 - (uint64_t)kt->relocate);
 	po_program_set_interrupt(p, crash_interrupted, NULL);
-	err = po_program_load_vmlinux(p, vmlinux);
+	/* the library's search with the file crash has: only it is tried */
+	struct po_debug_search_opts so;
+	po_debug_search_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.vmlinux_how = pc->namelist_debug ? "crash's debuginfo file" : "crash's namelist";
+	err = po_program_find_debuginfo(p, &so);
 	/* Cross-check with crash's own symbol table (it may have found the
 	 * slide itself, e.g. from the dump's KERNELOFFSET). */
 	if (!err && crash_symbol("_stext", &theirs) &&

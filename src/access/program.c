@@ -55,6 +55,8 @@ void po_program_destroy(struct po_program *prog)
 	if (prog->symbols)
 		prog->symbols->destroy(prog->symbols_arg);
 	free(prog->vmlinux_path);
+	free(prog->debuginfo_how);
+	free(prog->dump_path);
 	free(prog);
 }
 
@@ -187,6 +189,9 @@ struct po_error *po_program_open_dump(struct po_program *prog, const char *path)
 	err = po_dump_open(path, &prog->dump);
 	if (err)
 		return err;
+	free(prog->dump_path);
+	if (!(prog->dump_path = strdup(path)))
+		return &po_error_nomem;
 	po_program_set_memory(prog, &po_dump_memory_ops, prog->dump);
 	v = po_dump_vmcoreinfo(prog->dump, "OSRELEASE");
 	if (v)

@@ -44,6 +44,8 @@ struct po_program {
 	unsigned threads;
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
+	char *debuginfo_how;        /* how it was found (debugsearch.c); NULL: given */
+	char *dump_path;            /* the dump file, as the caller named it */
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;

@@ -3,8 +3,10 @@
  *
  * The parent only looks at file types and magic numbers.  Everything that
  * parses a file runs in a child process with a time limit: indexing each
- * candidate vmlinux (build id, banner), and for each dump finding its
- * vmlinux and running the report.  A damaged file, or a bug it triggers,
+ * vmlinux found in the arguments and under --debug-dir (build id, banner),
+ * and for each dump finding its debug info (the library's search,
+ * po_program_find_debuginfo(), with those files as its candidates) and
+ * running the report.  A damaged file, or a bug it triggers,
  * ends one child, never the batch.  Each dump's result (its status, exit
  * code or signal, its messages and its report) is written as soon as it is
  * known; a child's report goes to an unlinked temporary file and is copied
@@ -59,8 +61,10 @@ struct batch {
 	struct input *inputs;
 	size_t nr_inputs;
 	char **vml_paths;
+	bool *vml_in_debug_dir;  /* found under --debug-dir, else in the arguments */
 	size_t nr_vml_paths;
 	struct vmlinux_ent *vmls;
+	struct po_debug_candidate *cands; /* the vmls, for the search */
 	size_t nr_vmls;
 	unsigned timeout;
 	unsigned jobs;           /* dumps at a time */
@@ -115,12 +119,17 @@ static bool add_failure(struct batch *b, const char *path, enum result_status st
 	return true;
 }
 
-static int add_vml(struct batch *b, const char *path)
+static int add_vml(struct batch *b, const char *path, bool in_debug_dir)
 {
 	char **p = reallocarray(b->vml_paths, b->nr_vml_paths + 1, sizeof(*p));
+	bool *d;
 	if (!p)
 		return -1;
 	b->vml_paths = p;
+	if (!(d = reallocarray(b->vml_in_debug_dir, b->nr_vml_paths + 1, sizeof(*d))))
+		return -1;
+	b->vml_in_debug_dir = d;
+	d[b->nr_vml_paths] = in_debug_dir;
 	if (!(p[b->nr_vml_paths] = strdup(path)))
 		return -1;
 	b->nr_vml_paths++;
@@ -146,7 +155,7 @@ static size_t scan(struct batch *b, const char *path, int depth, bool named,
 
 	if (debug_only && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		if (S_ISREG(st.st_mode) && po_file_is_elf_vmlinux(path))
-			add_vml(b, path);
+			add_vml(b, path, true);
 		return 0;
 	}
 	if (stat(path, &st) < 0) {
@@ -219,7 +228,7 @@ static size_t scan(struct batch *b, const char *path, int depth, bool named,
 		return 1;
 	}
 	if (po_file_is_elf_vmlinux(path)) {
-		add_vml(b, path);
+		add_vml(b, path, debug_only);
 		if (named)
 			add_failure(b, path, RES_SKIPPED, 0, "a vmlinux (used as debug info)");
 	} else if (named) {
@@ -396,7 +405,8 @@ static int index_one(struct batch *b, void *arg, struct child *c)
 static void index_vmlinux(struct batch *b)
 {
 	b->vmls = calloc(b->nr_vml_paths ? b->nr_vml_paths : 1, sizeof(*b->vmls));
-	if (!b->vmls)
+	b->cands = calloc(b->nr_vml_paths ? b->nr_vml_paths : 1, sizeof(*b->cands));
+	if (!b->vmls || !b->cands)
 		return;
 	for (size_t i = 0; i < b->nr_vml_paths; i++) {
 		struct child c;
@@ -409,14 +419,20 @@ static void index_vmlinux(struct batch *b)
 		wait_child(b, &c, &st, &code);
 		rewind(c.out);
 		if (st == RES_OK && fgets(line, sizeof(line), c.out)) {
-			struct vmlinux_ent *v = &b->vmls[b->nr_vmls++];
+			struct vmlinux_ent *v = &b->vmls[b->nr_vmls];
 			char *tab = strchr(line, '\t');
 			line[strcspn(line, "\n")] = '\0';
 			if (tab)
 				*tab = '\0';
-			v->path = strdup(b->vml_paths[i]);
+			if (!(v->path = strdup(b->vml_paths[i])))
+				continue;
 			snprintf(v->id.build_id, sizeof(v->id.build_id), "%.128s", line);
 			snprintf(v->id.banner, sizeof(v->id.banner), "%.255s", tab ? tab + 1 : "");
+			b->cands[b->nr_vmls].path = v->path;
+			b->cands[b->nr_vmls].how = b->vml_in_debug_dir[i] ?
+				"batch: found under --debug-dir" : "batch: found in its arguments";
+			b->cands[b->nr_vmls].id = &v->id;
+			b->nr_vmls++;
 		} else {
 			char *m = child_messages(c.err, 0);
 			fprintf(stderr, "pageowner: batch: %s is not used as debug info: %s\n",
@@ -431,37 +447,6 @@ static void index_vmlinux(struct batch *b)
 }
 
 /* ---- one dump ---- */
-
-/* The vmlinux for a dump (in the child): --vmlinux, else by build id, else
- * by release and banner. */
-static struct po_error *find_vmlinux(struct batch *b, const char *dump,
-				     const char **found)
-{
-	struct po_program *prog;
-	struct po_error *err;
-
-	*found = NULL;
-	if (b->cli->vmlinux) {
-		*found = b->cli->vmlinux;
-		return NULL;
-	}
-	if ((err = po_program_create(&prog)))
-		return err;
-	if ((err = po_program_open_dump(prog, dump))) {
-		po_program_destroy(prog);
-		return err;
-	}
-	const char *bid = po_program_build_id(prog), *rel = po_program_release(prog);
-	for (size_t i = 0; i < b->nr_vmls && !*found; i++)
-		if (po_program_vmlinux_matches(prog, &b->vmls[i].id))
-			*found = b->vmls[i].path;
-	if (!*found)
-		err = po_error_create(PO_ERR_MISMATCH,
-				      "no vmlinux found for %s (build id %s, release %s; give --vmlinux or --debug-dir)",
-				      dump, bid ? bid : "none", rel[0] ? rel : "unknown");
-	po_program_destroy(prog);
-	return err;
-}
 
 #define MEMORY_MARK "over the memory limit: with a larger one it ran differently"
 
@@ -494,6 +479,7 @@ static bool over_memory_limit(struct po_cli *c, struct batch *b, int rc)
 	fflush(stderr);
 	dup2(null, 2);
 	t.prog = NULL;
+	t.say_vmlinux = false;
 	differs = po_cli_report(&t, po_report_lookup(b->report)) != rc;
 	po_program_destroy(t.prog);
 	fflush(stderr);
@@ -534,8 +520,7 @@ static char *saved_dmesg(const char *dump)
 static int run_dump(struct batch *b, void *arg, struct child *ch)
 {
 	FILE *out = ch->out;
-	const char *dump = arg, *vml;
-	struct po_error *err;
+	const char *dump = arg;
 	struct po_cli c;
 	const char *fault = getenv("PAGEOWNER_TEST_BATCH_FAULT");
 
@@ -549,17 +534,16 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 			for (;;)
 				pause();
 	}
-	err = find_vmlinux(b, dump, &vml);
-
-	if (err)
-		return po_cli_fail(err);
-	/* the vmlinux used, first on stdout's side channel: stderr */
-	fprintf(stderr, "vmlinux: %s\n", vml);
+	/* the library's search finds the debug info (--vmlinux, else the
+	 * debug dirs, the files this batch found, the system's places,
+	 * debuginfod); po_cli_open() says "vmlinux: PATH" on stderr first */
 	c = *b->cli;
-	char *files[2] = { (char *)dump, (char *)vml };
+	char *files[1] = { (char *)dump };
 	c.files = files;
-	c.nfiles = 2;
-	c.vmlinux = NULL;
+	c.nfiles = 1;
+	c.candidates = b->cands;
+	c.nr_candidates = b->nr_vmls;
+	c.say_vmlinux = true;
 	c.output = NULL;
 	memset(&c.outf, 0, sizeof(c.outf));
 	c.out = out;
@@ -582,6 +566,7 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 	if (rc == 0 && ch->sum && !(c.opts.json && !strcmp(b->report, "top"))) {
 		struct po_cli t = c;
 		t.prog = NULL;
+		t.say_vmlinux = false;
 		t.out = ch->sum;
 		po_report_opts_init(&t.opts);
 		t.opts.json = true;
@@ -886,16 +871,19 @@ static void run_all(struct batch *b)
 }
 
 static const char batch_help[] =
-"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR]\n"
-"                       [-j N] [--ordered] [--timeout SECONDS] [--max-memory SIZE]\n"
-"                       [--shard K/N] [--summary] [-o FILE] DUMP|DIR...\n"
+"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR...]\n"
+"                       [--no-default-dirs] [--no-debuginfod] [-j N] [--ordered]\n"
+"                       [--timeout SECONDS] [--max-memory SIZE] [--shard K/N]\n"
+"                       [--summary] [-o FILE] DUMP|DIR...\n"
 "       pageowner batch --merge [--summary] [-o FILE] SHARD.jsonl...\n"
 "Runs one report (info, top, stacks, pages, memcg; default top) over every\n"
 "dump found in the arguments (directories are searched recursively; files\n"
 "are recognised by content, also compressed whole: vmcore.zst, .gz, .xz;\n"
 "kdump-tools' and kexec-tools' /var/crash layouts are found as they are,\n"
 "*-incomplete files skipped).  Each dump's vmlinux is --vmlinux, or the one\n"
-"under --debug-dir or the arguments whose build id (else release) matches.\n"
+"the search of pageowner(1) finds (Finding debug info), where any vmlinux\n"
+"under a --debug-dir or in the arguments counts after the debug dirs' own\n"
+"layout: the first whose build id (else release) matches.\n"
 "Every dump runs in its own process with a time limit (--timeout, else\n"
 "PAGEOWNER_BATCH_TIMEOUT seconds, default 600) and, with --max-memory SIZE\n"
 "(bytes, or K/M/G suffixes), an address-space limit: one bad dump never stops\n"
@@ -1051,8 +1039,8 @@ int po_cmd_batch(struct po_cli *cli)
 		scan(&b, cli->files[i], 0, true, false);
 	}
 	b.root = NULL;
-	if (cli->debug_dir)
-		scan(&b, cli->debug_dir, 0, false, true);
+	for (int i = 0; i < cli->nr_debug_dirs; i++)
+		scan(&b, cli->debug_dirs[i], 0, false, true);
 	if (b.shard_n)
 		keep_shard(&b);
 	/* the output is none of the files read */
@@ -1106,9 +1094,11 @@ out:
 	for (size_t i = 0; i < b.nr_vml_paths; i++)
 		free(b.vml_paths[i]);
 	free(b.vml_paths);
+	free(b.vml_in_debug_dir);
 	for (size_t i = 0; i < b.nr_vmls; i++)
 		free(b.vmls[i].path);
 	free(b.vmls);
 	po_summary_free(b.summary);
+	free(b.cands);
 	return ret;
 }

@@ -29,7 +29,15 @@ struct po_cli {
 	const char *vmlinux;
 	const char *output;
 	const char *report;       /* batch: which report */
-	const char *debug_dir;    /* batch: where vmlinux files are */
+	const char **debug_dirs;  /* --debug-dir DIR, in order (repeatable) */
+	int nr_debug_dirs;
+	bool no_default_dirs;     /* --no-default-dirs */
+	bool no_debuginfod;       /* --no-debuginfod */
+	/* batch: the vmlinux files it found and read, searched after the
+	 * debug dirs; and its child says "vmlinux: PATH" on stderr first */
+	const struct po_debug_candidate *candidates;
+	size_t nr_candidates;
+	bool say_vmlinux;
 	const char *timeout;      /* batch: --timeout SECONDS */
 	unsigned threads;         /* --threads N (0: the CPUs available) */
 	const char *jobs;         /* batch: -j, --jobs N */
@@ -50,8 +58,9 @@ struct po_cli {
 /* The program of the running command (for end-of-run warnings). */
 extern struct po_program *po_cli_current;
 int po_cli_fail(struct po_error *err);
-/* Tell the dump from the vmlinux, open both, set up the kernel model, then
- * open the output (-o) */
+/* Tell the dump from the vmlinux, open the dump, find its debug info (the
+ * vmlinux given, else the library's search: po_program_find_debuginfo()),
+ * set up the kernel model, then open the output (-o) */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
 /* The walk's warnings on stderr; totals: the report summed records. */
 void po_cli_warn_stats(const struct po_walk_stats *st, bool totals);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,9 +115,6 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	}
 	if (!dump)
 		return po_error_create(PO_ERR_USAGE, "no dump file given");
-	if (!vmlinux)
-		return po_error_create(PO_ERR_USAGE,
-				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
@@ -127,9 +125,24 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;
-	err = po_program_load_vmlinux(cli->prog, vmlinux);
+	struct po_debug_search_opts so;
+	po_debug_search_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.vmlinux_how = !vmlinux ? NULL : vmlinux == cli->vmlinux ? "--vmlinux" : "argument";
+	so.debug_dirs = cli->debug_dirs;
+	so.nr_debug_dirs = (size_t)cli->nr_debug_dirs;
+	so.candidates = cli->candidates;
+	so.nr_candidates = cli->nr_candidates;
+	so.no_default_dirs = cli->no_default_dirs;
+	/* the tests' stand-in for / (never the machine's /usr/lib/debug) */
+	so.root = getenv("PAGEOWNER_DEBUG_ROOT");
+	so.no_debuginfod = cli->no_debuginfod;
+	err = po_program_find_debuginfo(cli->prog, &so);
 	if (err)
 		return err;
+	vmlinux = po_program_debuginfo_path(cli->prog);
+	if (cli->say_vmlinux)
+		fprintf(stderr, "vmlinux: %s\n", vmlinux);
 	err = need_owner ? po_program_init_kernel(cli->prog) :
 			   po_program_init_kernel_no_owner(cli->prog);
 	if (err)

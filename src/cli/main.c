@@ -1,6 +1,7 @@
 /* The pageowner command line: options, then the command. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -9,7 +10,8 @@ static const char usage_text[] =
 "Usage: pageowner COMMAND [OPTIONS] DUMP [VMLINUX]\n"
 "\n"
 "Read the kernel's page_owner records out of a crash dump and tell who\n"
-"allocated the memory.  DUMP and VMLINUX may come in either order.\n"
+"allocated the memory.  DUMP and VMLINUX may come in either order; without\n"
+"VMLINUX the dump's debug info is searched for (see Finding debug info).\n"
 "\n"
 "Commands:\n"
 "  pages            every allocated page, as /sys/kernel/debug/page_owner prints it\n"
@@ -18,11 +20,14 @@ static const char usage_text[] =
 "  top              the greatest memory consumers (the OOM question)\n"
 "  sort             page_owner_sort-compatible sorting, culling and selecting\n"
 "  memcg            memory cgroups and the pages that pin dying ones\n"
-"  info             kernel release, dump format, layouts found, counts\n"
+"  info             kernel release, dump format, debug info used, layouts, counts\n"
 "  batch            run a report over many dumps (CI)\n"
 "\n"
 "Common options:\n"
 "  --vmlinux FILE   the vmlinux with DWARF debug info (else the other argument)\n"
+"  --debug-dir DIR  look for it in DIR too, laid out as /usr/lib/debug (repeatable)\n"
+"  --no-default-dirs  not in /usr/lib/debug, /boot, /lib/modules\n"
+"  --no-debuginfod  do not ask debuginfod (DEBUGINFOD_URLS) for it\n"
 "  --json           JSON output (JSON Lines for `pages`)\n"
 "  -o, --output F   write to F (never one of the inputs; replaced on success)\n"
 "  -h, --help       this help;  -V, --version  the version\n"
@@ -35,17 +40,25 @@ static const char usage_text[] =
 "        --stacks-handles\n"
 "top:    -n N (stacks to show, default 5)\n"
 "memcg:  --dying   --memcg PATH\n"
-"batch:  --report NAME  --debug-dir DIR  -j N  --ordered  --timeout SECONDS\n"
-"        --max-memory SIZE  --shard K/N  --summary;  batch --merge SHARD.jsonl...\n"
-"        (see pageowner-batch(1))\n"
+"batch:  --report NAME  -j N  --ordered  --timeout SECONDS  --max-memory SIZE\n"
+"        --shard K/N  --summary;  batch --merge SHARD.jsonl...  (see pageowner-batch(1))\n"
 "sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
 "        debugfs page_owner text file\n"
 "\n"
 "Options may follow the files.  Numbers are decimal or 0x hex.\n"
 "\n"
+"Finding debug info (no VMLINUX): the first vmlinux whose build id is the\n"
+"dump's (else whose banner names its release), with DWARF, of: each\n"
+"--debug-dir DIR, then /usr/lib/debug (.build-id/NN/REST.debug, .build-id/NN/REST,\n"
+"boot/vmlinux-RELEASE, lib/modules/RELEASE/vmlinux); /boot/vmlinux-RELEASE,\n"
+"/lib/modules/RELEASE/build/vmlinux, /lib/modules/RELEASE/vmlinux; vmlinux*\n"
+"beside the dump; debuginfod by build id.  None: exit 6, naming each place\n"
+"tried.  PAGEOWNER_DEBUG_ROOT=DIR looks in DIR/usr/lib/debug, DIR/boot, ...\n"
+"\n"
 "Exit status: 0 ok, 1 other error, 2 usage, 3 file unreadable or not a\n"
-"regular file, 4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without\n"
-"debug info, 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
+"regular file, 4 not a dump, 5 dump truncated or corrupt, 6 no debug info\n"
+"(none found, or a vmlinux without DWARF), 7 vmlinux does not match the\n"
+"dump, 8 page_owner was off in the\n"
 "dumped kernel, 9 unsupported kernel layout, 10 required data missing from\n"
 "the dump, 11 (batch) some input failed, 130 interrupted.  See pageowner(1).\n";
 
@@ -62,6 +75,7 @@ enum {
 	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT,
 	OPT_THREADS, OPT_NO_PROGRESS, OPT_MAX_MEMORY, OPT_SHARD, OPT_ORDERED, OPT_SUMMARY,
 	OPT_MERGE,
+	OPT_NO_DEFAULT_DIRS, OPT_NO_DEBUGINFOD,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +85,8 @@ static const struct option long_opts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "no-default-dirs", no_argument, NULL, OPT_NO_DEFAULT_DIRS },
+	{ "no-debuginfod", no_argument, NULL, OPT_NO_DEBUGINFOD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -92,6 +108,11 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 	struct po_error *err;
 	int c;
 
+	/* --debug-dir is repeatable: at most one per argument */
+	if (!(cli->debug_dirs = calloc((size_t)argc, sizeof(*cli->debug_dirs)))) {
+		fprintf(stderr, "pageowner: out of memory\n");
+		return 1;
+	}
 	optind = 1;
 	/* options may follow the files ("pages vmcore vmlinux --json"); "--"
 	 * ends them */
@@ -102,7 +123,9 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 		case 'o': cli->output = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
 		case OPT_STRICT: cli->strict = true; break;
-		case OPT_DEBUG_DIR: cli->debug_dir = optarg; break;
+		case OPT_DEBUG_DIR: cli->debug_dirs[cli->nr_debug_dirs++] = optarg; break;
+		case OPT_NO_DEFAULT_DIRS: cli->no_default_dirs = true; break;
+		case OPT_NO_DEBUGINFOD: cli->no_debuginfod = true; break;
 		case OPT_TIMEOUT: cli->timeout = optarg; break;
 		case OPT_THREADS: {
 			uint64_t v;
@@ -196,21 +219,19 @@ int main(int argc, char **argv)
 			continue;
 		cli.command = commands[i].name;
 		ret = parse(&cli, cli.command, argc - 1, argv + 1);
-		if (ret)
-			return ret;
-		if (cli.help) {
+		if (ret) {
+		} else if (cli.help) {
 			fputs(usage_text, stdout);
-			return 0;
-		}
-		if (cli.version) {
+		} else if (cli.version) {
 			printf("pageowner %s\n", PAGEOWNER_VERSION);
-			return 0;
+		} else {
+			/* cli.out is opened by the command once its inputs are open */
+			ret = commands[i].fn(&cli);
+			/* --strict's 10 still wrote the whole report */
+			ret = po_cli_output_close(&cli.outf, ret, ret == 0 || ret == 10);
+			po_program_destroy(cli.prog);
 		}
-		/* cli.out is opened by the command once its inputs are open */
-		ret = commands[i].fn(&cli);
-		/* --strict's 10 still wrote the whole report */
-		ret = po_cli_output_close(&cli.outf, ret, ret == 0 || ret == 10);
-		po_program_destroy(cli.prog);
+		free(cli.debug_dirs);
 		return ret;
 	}
 	return usage_error("unknown command '%s'", argv[1]);

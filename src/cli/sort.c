@@ -13,11 +13,12 @@
 
 static const char sort_usage[] =
 "Usage: pageowner sort [OPTIONS] INPUT [OUTPUT]\n"
-"       pageowner sort [OPTIONS] DUMP VMLINUX\n"
+"       pageowner sort [OPTIONS] DUMP [VMLINUX]\n"
 "\n"
 "Sort, cull and select page_owner records like the kernel's page_owner_sort.\n"
 "INPUT is /sys/kernel/debug/page_owner text ('-' for standard input), or a\n"
-"dump with its vmlinux (either order).\n"
+"dump with its vmlinux (either order; without it, found as pageowner(1)\n"
+"says under Finding debug info).\n"
 "\n"
 "Sort (one of):\n"
 "  -a               by allocation time\n"
@@ -42,6 +43,8 @@ static const char sort_usage[] =
 "  --vmlinux F      the vmlinux of the dump\n"
 "  --threads N      threads reading a dump (default: the CPUs available)\n"
 "  --no-progress    no progress line on a terminal\n"
+"  --debug-dir DIR  look for it in DIR too (repeatable); --no-default-dirs,\n"
+"                   --no-debuginfod: not in the system's places, not debuginfod\n"
 "  -d               parse diagnostics on standard error\n"
 "  -h, --help       this help\n"
 "See pageowner-sort(1).\n";
@@ -55,7 +58,7 @@ static int sort_usage_error(const char *fmt, const char *arg)
 }
 
 enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX, O_THREADS,
-       O_NO_PROGRESS };
+       O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD };
 
 static const struct option sort_opts[] = {
 	{ "pid", required_argument, NULL, O_PID },
@@ -68,6 +71,9 @@ static const struct option sort_opts[] = {
 	{ "vmlinux", required_argument, NULL, O_VMLINUX },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
+	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
+	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
+	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -76,7 +82,12 @@ struct sort_args {
 	struct po_sort_opts o;
 	const char *output, *vmlinux;
 	unsigned threads;
-	bool json, no_progress;
+	bool no_progress;
+	const char **debug_dirs;  /* --debug-dir, repeatable */
+	int nr_debug_dirs;
+	bool no_default_dirs, no_debuginfod;
+	char *found;              /* the vmlinux the search found */
+	bool json;
 	char **files;
 	int nfiles;
 };
@@ -86,6 +97,10 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 	int c, letter = 0;
 	bool sort_opt = false;
 
+	if (!(a->debug_dirs = calloc((size_t)argc, sizeof(*a->debug_dirs)))) {
+		fprintf(stderr, "pageowner sort: out of memory\n");
+		return 1;
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "admnpPrstfho:", sort_opts, NULL)) != -1) {
 		switch (c) {
@@ -139,6 +154,9 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 			break;
 		}
 		case O_NO_PROGRESS: a->no_progress = true; break;
+		case O_DEBUG_DIR: a->debug_dirs[a->nr_debug_dirs++] = optarg; break;
+		case O_NO_DEFAULT_DIRS: a->no_default_dirs = true; break;
+		case O_NO_DEBUGINFOD: a->no_debuginfod = true; break;
 		case 'h':
 			fputs(sort_usage, stdout);
 			return -1;
@@ -196,7 +214,13 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.vmlinux = a->vmlinux;
 	cli.threads = a->threads;
 	cli.no_progress = a->no_progress;
+	cli.debug_dirs = a->debug_dirs;
+	cli.nr_debug_dirs = a->nr_debug_dirs;
+	cli.no_default_dirs = a->no_default_dirs;
+	cli.no_debuginfod = a->no_debuginfod;
 	err = po_cli_open(&cli, true);
+	if (!err && !(a->found = strdup(po_program_debuginfo_path(cli.prog))))
+		err = &po_error_nomem;
 	if (!err)
 		err = po_sort_feed_dump(s, cli.prog, &st);
 	if (!err)
@@ -241,9 +265,9 @@ static int run(struct sort_args *a)
 	}
 	/* opened only now that the input is read; never one of the inputs
 	 * (page_owner_sort truncated an INPUT given as OUTPUT before reading) */
-	const char *inputs[3] = { a->vmlinux };
-	size_t ni = 1;
-	for (int i = 0; i < a->nfiles && ni < 3; i++)
+	const char *inputs[4] = { a->vmlinux, a->found };
+	size_t ni = 2;
+	for (int i = 0; i < a->nfiles && ni < 4; i++)
 		if (strcmp(a->files[i], "-") && a->files[i] != output)
 			inputs[ni++] = a->files[i];
 	struct po_cli_output o;
@@ -273,5 +297,7 @@ int po_cmd_sort(int argc, char **argv)
 	else if (ret < 0)
 		ret = 0;
 	po_sort_opts_release(&a.o);
+	free(a.debug_dirs);
+	free(a.found);
 	return ret;
 }

@@ -51,7 +51,11 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 		fprintf(out, ",\"kaslr_offset\":%llu,\"dump_format\":",
 			(unsigned long long)prog->kaslr_offset);
 		po_json_string(out, po_program_dump_format(prog));
-		fprintf(out, ",\"page_size\":%llu,\"min_pfn\":%llu,\"max_pfn\":%llu,"
+		fputs(",\"debuginfo\":{\"path\":", out);
+		po_json_str_or_null(out, po_program_debuginfo_path(prog));
+		fputs(",\"how\":", out);
+		po_json_str_or_null(out, po_program_debuginfo_how(prog));
+		fprintf(out, "},\"page_size\":%llu,\"min_pfn\":%llu,\"max_pfn\":%llu,"
 			"\"page_owner\":%s,\"page_ext_size\":%llu,\"page_owner_offset\":%llu,"
 			"\"struct_page_size\":%zu,\"sections\":%llu,\"pfns_allocated\":%llu,"
 			"\"pages_allocated\":%llu,\"pfns_free\":%llu,\"pfns_skipped\":%llu,"
@@ -83,6 +87,9 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 	fprintf(out, "build id:           %s\n", bid ? bid : "(none in VMCOREINFO)");
 	fprintf(out, "KASLR offset:       %#llx\n", (unsigned long long)prog->kaslr_offset);
 	fprintf(out, "dump format:        %s\n", po_program_dump_format(prog));
+	if (po_program_debuginfo_path(prog))
+		fprintf(out, "types and symbols:  %s (%s)\n", po_program_debuginfo_path(prog),
+			po_program_debuginfo_how(prog));
 	fprintf(out, "page size:          %llu\n", (unsigned long long)L->page_size);
 	fprintf(out, "PFN range:          %#llx-%#llx (min_low_pfn-max_pfn)\n",
 		(unsigned long long)L->min_low_pfn, (unsigned long long)L->max_pfn);

@@ -33,7 +33,7 @@ static const struct {
 	    "memory cgroups and the pages that pin dying ones" },
 	  { PO_OPT_DYING, PO_OPT_MEMCG } },
 	{ { "info", PO_REPORT_INFO, false, 0,
-	    "kernel release, dump format, layouts found, counts" },
+	    "kernel release, dump format, debug info used, layouts found, counts" },
 	  { 0 } },
 };
 

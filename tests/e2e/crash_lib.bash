@@ -97,10 +97,12 @@ crash_same() {
 }
 
 # The dump format names differ (the extension reads through crash, not a
-# dump file): drop them before comparing memcg and info.
+# dump file), and so does how the vmlinux was found (crash's namelist, not
+# an argument): drop them before comparing memcg and info.
 crash_norm_format() {
 	sed -E -e '1s/^(Memory cgroups of [^ ]+) \(.*\)(: [0-9]+ memcgs)/\1\2/' \
-	       -e 's/"dump_format":"[^"]*",?//' -e '/^dump format: /d' "$1"
+	       -e 's/"dump_format":"[^"]*",?//' -e '/^dump format: /d' \
+	       -e 's/"debuginfo":\{[^}]*\},?//' -e '/^types and symbols: /d' "$1"
 }
 
 # crash_compare VER [MIN_MAJOR]: for every crash build (of major version

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "kernel/kernel.h"
 #include "kernel/names.h"
+#include "access/debugsearch.h"
 #include "access/flat.h"
 #include "access/program.h"
 
@@ -173,8 +174,29 @@ static void test_json_string(void)
 	}
 }
 
+/* The .build-id paths of the debug info search. */
+static void test_build_id_path(void)
+{
+	char buf[128];
+	unsigned char b[8];
+
+	CHECK(po_build_id_path("/usr/lib/debug", "5fdd49d41ff3", ".debug", buf, sizeof(buf)));
+	CHECK_STR(buf, "/usr/lib/debug/.build-id/5f/dd49d41ff3.debug");
+	CHECK(po_build_id_path("d", "5FDD49", "", buf, sizeof(buf)));
+	CHECK_STR(buf, "d/.build-id/5f/dd49");
+	CHECK(!po_build_id_path("d", "5fd", "", buf, sizeof(buf)));     /* odd */
+	CHECK(!po_build_id_path("d", "5f", "", buf, sizeof(buf)));      /* 1 byte */
+	CHECK(!po_build_id_path("d", "5f/../x", "", buf, sizeof(buf))); /* not hex */
+	CHECK(!po_build_id_path("d", "", "", buf, sizeof(buf)));
+	CHECK(!po_build_id_path("/a/long/directory", "5fdd49d41ff3", ".debug", buf, 20));
+	CHECK(po_build_id_bytes("00ff10", b, sizeof(b)) == 3 && b[0] == 0 && b[1] == 0xff && b[2] == 0x10);
+	CHECK(po_build_id_bytes("00112233445566778899", b, sizeof(b)) == 0); /* too long */
+	CHECK(po_build_id_bytes("zz11", b, sizeof(b)) == 0);
+}
+
 int main(void)
 {
+	test_build_id_path();
 	test_json_string();
 	test_flags();
 	test_release();
