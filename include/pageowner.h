@@ -91,6 +91,13 @@ void po_program_set_release(struct po_program *prog, const char *release);
 /* Load vmlinux (DWARF and symbols) and check that it matches the dump. */
 struct po_error *po_program_load_vmlinux(struct po_program *prog,
 					 const char *path);
+/*
+ * Or no vmlinux: the types from the dump's own BTF (CONFIG_DEBUG_INFO_BTF)
+ * and the symbols from its kallsyms (VMCOREINFO names them since 6.0).
+ * PO_ERR_DEBUGINFO when the dump has neither ("no kallsyms in VMCOREINFO
+ * (kernel before 6.0)", "no BTF in the dump (CONFIG_DEBUG_INFO_BTF off?)").
+ */
+struct po_error *po_program_load_dump_debuginfo(struct po_program *prog);
 /* What identifies a vmlinux: its build id (hex, "" if none) and the first
  * line of its linux_banner ("" if unknown). */
 struct po_vmlinux_id {

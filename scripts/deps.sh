@@ -16,8 +16,8 @@ set -e
 #  build: the C toolchain (libc6-dev: gcc only recommends it), pkg-config
 #    and the libraries pageowner links (libkdumpfile-dev also has
 #    libaddrxlat.pc; libdw-dev pulls libelf-dev, listed as the Makefile asks
-#    for both).
-group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev"
+#    for both; libbpf-dev parses the dump's own BTF for --btf).
+group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev"
 #  fixtures: zstd unpacks the committed tests/fixtures/*.zst (tests/lib.sh).
 group_fixtures="zstd"
 #  test: tests/e2e: python3 (the checks written in Python), bc (tests/run's

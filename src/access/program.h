@@ -40,6 +40,7 @@ struct po_program {
 	const struct po_symbol_source_ops *symbols;
 	void *symbols_arg;
 	char *vmlinux_path;         /* the file both came from */
+	char debuginfo_desc[192];   /* else what they are (the dump's BTF), for info */
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;

@@ -412,16 +412,19 @@ static int run_dump(struct batch *b, void *arg, FILE *out)
 			for (;;)
 				pause();
 	}
-	err = find_vmlinux(b, dump, &vml);
-
-	if (err)
-		return po_cli_fail(err);
-	/* the vmlinux used, first on stdout's side channel: stderr */
-	fprintf(stderr, "vmlinux: %s\n", vml);
+	if (b->cli->btf) {
+		vml = NULL; /* the dump's own BTF and kallsyms */
+	} else {
+		err = find_vmlinux(b, dump, &vml);
+		if (err)
+			return po_cli_fail(err);
+		/* the vmlinux used, first on stdout's side channel: stderr */
+		fprintf(stderr, "vmlinux: %s\n", vml);
+	}
 	c = *b->cli;
 	char *files[2] = { (char *)dump, (char *)vml };
 	c.files = files;
-	c.nfiles = 2;
+	c.nfiles = vml ? 2 : 1;
 	c.vmlinux = NULL;
 	c.output = NULL;
 	memset(&c.outf, 0, sizeof(c.outf));

@@ -32,6 +32,7 @@ struct po_cli {
 	const char *debug_dir;    /* batch: where vmlinux files are */
 	const char *timeout;      /* batch: --timeout SECONDS */
 	bool strict, help, version;
+	bool btf;                 /* --btf: the dump's own BTF and kallsyms */
 	char **files;
 	int nfiles;
 	FILE *out;                /* opened by po_cli_open() */
@@ -42,8 +43,8 @@ struct po_cli {
 /* The program of the running command (for end-of-run warnings). */
 extern struct po_program *po_cli_current;
 int po_cli_fail(struct po_error *err);
-/* Tell the dump from the vmlinux, open both, set up the kernel model, then
- * open the output (-o) */
+/* Tell the dump from the vmlinux, open both (--btf: the dump only, its own
+ * BTF and kallsyms), set up the kernel model, then open the output (-o) */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
 /* The walk's warnings on stderr; totals: the report summed records. */
 void po_cli_warn_stats(const struct po_walk_stats *st, bool totals);

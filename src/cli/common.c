@@ -65,9 +65,11 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	}
 	if (!dump)
 		return po_error_create(PO_ERR_USAGE, "no dump file given");
-	if (!vmlinux)
+	if (cli->btf)
+		vmlinux = NULL; /* skipped: the dump's own debug info */
+	else if (!vmlinux)
 		return po_error_create(PO_ERR_USAGE,
-				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel)");
+				       "no vmlinux given (pass the vmlinux with debug info of the dumped kernel, or --btf)");
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
@@ -75,7 +77,8 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;
-	err = po_program_load_vmlinux(cli->prog, vmlinux);
+	err = cli->btf ? po_program_load_dump_debuginfo(cli->prog) :
+			 po_program_load_vmlinux(cli->prog, vmlinux);
 	if (err)
 		return err;
 	err = need_owner ? po_program_init_kernel(cli->prog) :
@@ -86,7 +89,8 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	 * never one of the inputs */
 	if (!cli->out) {
 		const char *inputs[] = { dump, vmlinux };
-		err = po_cli_output_open(&cli->outf, cli->output, inputs, 2, &cli->out);
+		err = po_cli_output_open(&cli->outf, cli->output, inputs, vmlinux ? 2 : 1,
+					 &cli->out);
 	}
 	return err;
 }

@@ -7,6 +7,7 @@
 
 static const char usage_text[] =
 "Usage: pageowner COMMAND [OPTIONS] DUMP [VMLINUX]\n"
+"       pageowner COMMAND [OPTIONS] --btf DUMP\n"
 "\n"
 "Read the kernel's page_owner records out of a crash dump and tell who\n"
 "allocated the memory.  DUMP and VMLINUX may come in either order.\n"
@@ -23,6 +24,8 @@ static const char usage_text[] =
 "\n"
 "Common options:\n"
 "  --vmlinux FILE   the vmlinux with DWARF debug info (else the other argument)\n"
+"  --btf            no vmlinux: the dump's own BTF and kallsyms (6.0+ kernels\n"
+"                   built with CONFIG_DEBUG_INFO_BTF); a vmlinux given is not read\n"
 "  --json           JSON output (JSON Lines for `pages`)\n"
 "  -o, --output F   write to F (never one of the inputs; replaced on success)\n"
 "  -h, --help       this help;  -V, --version  the version\n"
@@ -43,7 +46,7 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 ok, 1 other error, 2 usage, 3 file unreadable or not a\n"
 "regular file, 4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without\n"
-"debug info, 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
+"debug info (--btf: no BTF or kallsyms in the dump), 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
 "dumped kernel, 9 unsupported kernel layout, 10 required data missing from\n"
 "the dump, 11 (batch) some input failed, 130 interrupted.  See pageowner(1).\n";
 
@@ -57,11 +60,12 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* The options that are not report options (PO_REPORT_LONG_OPTIONS). */
 enum {
-	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT,
+	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT, OPT_BTF,
 };
 
 static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "btf", no_argument, NULL, OPT_BTF },
 	PO_REPORT_LONG_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -87,6 +91,7 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
+		case OPT_BTF: cli->btf = true; break;
 		case 'o': cli->output = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
 		case OPT_STRICT: cli->strict = true; break;

@@ -14,6 +14,7 @@
 static const char sort_usage[] =
 "Usage: pageowner sort [OPTIONS] INPUT [OUTPUT]\n"
 "       pageowner sort [OPTIONS] DUMP VMLINUX\n"
+"       pageowner sort [OPTIONS] --btf DUMP\n"
 "\n"
 "Sort, cull and select page_owner records like the kernel's page_owner_sort.\n"
 "INPUT is /sys/kernel/debug/page_owner text ('-' for standard input), or a\n"
@@ -40,6 +41,7 @@ static const char sort_usage[] =
 "  --json           JSON output\n"
 "  -o, --output F   write to F (or give OUTPUT after a text INPUT)\n"
 "  --vmlinux F      the vmlinux of the dump\n"
+"  --btf            no vmlinux: the dump's own BTF and kallsyms\n"
 "  -d               parse diagnostics on standard error\n"
 "  -h, --help       this help\n"
 "See pageowner-sort(1).\n";
@@ -52,7 +54,7 @@ static int sort_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX };
+enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX, O_BTF };
 
 static const struct option sort_opts[] = {
 	{ "pid", required_argument, NULL, O_PID },
@@ -63,6 +65,7 @@ static const struct option sort_opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "output", required_argument, NULL, 'o' },
 	{ "vmlinux", required_argument, NULL, O_VMLINUX },
+	{ "btf", no_argument, NULL, O_BTF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -70,7 +73,7 @@ static const struct option sort_opts[] = {
 struct sort_args {
 	struct po_sort_opts o;
 	const char *output, *vmlinux;
-	bool json;
+	bool json, btf;
 	char **files;
 	int nfiles;
 };
@@ -124,6 +127,7 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 		case O_JSON: a->json = true; break;
 		case 'o': a->output = optarg; break;
 		case O_VMLINUX: a->vmlinux = optarg; break;
+		case O_BTF: a->btf = true; break;
 		case 'h':
 			fputs(sort_usage, stdout);
 			return -1;
@@ -179,6 +183,7 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.files = a->files;
 	cli.nfiles = a->nfiles;
 	cli.vmlinux = a->vmlinux;
+	cli.btf = a->btf;
 	err = po_cli_open(&cli, true);
 	if (!err)
 		err = po_sort_feed_dump(s, cli.prog, &st);
@@ -192,7 +197,7 @@ static int run(struct sort_args *a)
 {
 	struct po_sort *s = NULL;
 	struct po_error *err;
-	bool dump = a->vmlinux != NULL;
+	bool dump = a->vmlinux != NULL || a->btf;
 	const char *output = a->output;
 	FILE *out;
 	int ret = 0;

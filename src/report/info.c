@@ -51,6 +51,10 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 		fprintf(out, ",\"kaslr_offset\":%llu,\"dump_format\":",
 			(unsigned long long)prog->kaslr_offset);
 		po_json_string(out, po_program_dump_format(prog));
+		if (prog->debuginfo_desc[0]) { /* --btf: no vmlinux */
+			fputs(",\"debug_info\":", out);
+			po_json_string(out, prog->debuginfo_desc);
+		}
 		fprintf(out, ",\"page_size\":%llu,\"min_pfn\":%llu,\"max_pfn\":%llu,"
 			"\"page_owner\":%s,\"page_ext_size\":%llu,\"page_owner_offset\":%llu,"
 			"\"struct_page_size\":%zu,\"sections\":%llu,\"pfns_allocated\":%llu,"
@@ -83,6 +87,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 	fprintf(out, "build id:           %s\n", bid ? bid : "(none in VMCOREINFO)");
 	fprintf(out, "KASLR offset:       %#llx\n", (unsigned long long)prog->kaslr_offset);
 	fprintf(out, "dump format:        %s\n", po_program_dump_format(prog));
+	if (prog->debuginfo_desc[0]) /* --btf: no vmlinux */
+		fprintf(out, "debug info:         %s\n", prog->debuginfo_desc);
 	fprintf(out, "page size:          %llu\n", (unsigned long long)L->page_size);
 	fprintf(out, "PFN range:          %#llx-%#llx (min_low_pfn-max_pfn)\n",
 		(unsigned long long)L->min_low_pfn, (unsigned long long)L->max_pfn);
