@@ -586,12 +586,13 @@ static void run_input(struct batch *b, struct input *in)
 }
 
 static const char batch_help[] =
-"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR]\n"
+"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR | --btf]\n"
 "                       [--timeout SECONDS] [-o FILE] DUMP|DIR...\n"
 "Runs one report (info, top, stacks, pages, memcg; default top) over every\n"
 "dump found in the arguments (directories are searched recursively; files\n"
 "are recognised by content).  Each dump's vmlinux is --vmlinux, or the one\n"
-"under --debug-dir or the arguments whose build id (else release) matches.\n"
+"under --debug-dir or the arguments whose build id (else release) matches;\n"
+"with --btf, none: each dump's own BTF and kallsyms (\"vmlinux\": null).\n"
 "Every dump runs in its own process with a time limit (--timeout, else\n"
 "PAGEOWNER_BATCH_TIMEOUT seconds, default 600): one bad dump never stops the\n"
 "batch.  Every file is reported: dumps with their result, other files as\n"
