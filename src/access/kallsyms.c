@@ -51,6 +51,7 @@ struct po_kallsyms {
 	int rodata_state;       /* 0 not read, 1 read, -1 unavailable */
 	uint8_t *rodata;
 	size_t rodata_len;
+	size_t rodata_missing;  /* pages the dump lacks (read as zeros) */
 };
 
 #define PAGE 4096u
@@ -280,9 +281,12 @@ struct po_error *po_kallsyms_load(const struct po_memory_ops *mem, void *mem_arg
 	}
 	/* scripts/kallsyms puts kallsyms_names before kallsyms_markers and
 	 * kallsyms_token_table, the token table right before its index */
-	names_len = w->token_table > w->names && w->token_table - w->names <= MAX_NAMES ?
-		    w->token_table - w->names : (size_t)nr * 64 < MAX_NAMES ? (size_t)nr * 64 :
-		    MAX_NAMES;
+	bool names_known = w->token_table > w->names && w->token_table - w->names <= MAX_NAMES;
+	size_t names_missing = 0;
+	/* else enough for names of 60 characters; pages past the end may be
+	 * absent (the decoding says whether it ran short) */
+	names_len = names_known ? w->token_table - w->names :
+		    (size_t)nr * 64 < MAX_NAMES ? (size_t)nr * 64 : MAX_NAMES;
 	tokens_len = 0;
 	for (int i = 0; i < 256; i++)
 		if (tindex[i] >= tokens_len)
@@ -300,8 +304,9 @@ struct po_error *po_kallsyms_load(const struct po_memory_ops *mem, void *mem_arg
 		goto out;
 	}
 	read_bulk(ks, w->token_table, tokens, tokens_len, &missing);
-	read_bulk(ks, w->names, names, names_len, &missing);
-	if (missing) {
+	read_bulk(ks, w->names, names, names_len, &names_missing);
+	if (missing || (names_known && names_missing)) {
+		missing += names_missing;
 		err = po_error_create(PO_ERR_DEBUGINFO,
 				      "the dump lacks %zu pages of the kernel's kallsyms tables", missing);
 		goto out;
@@ -450,19 +455,22 @@ static bool ks_symbolize(void *arg, uint64_t addr, const char **name,
 static int ks_has_string(void *arg, const char *s)
 {
 	struct po_kallsyms *ks = arg;
-	size_t len = strlen(s) + 1, missing;
+	size_t len = strlen(s) + 1;
 
 	if (ks->rodata_state == 0) {
 		struct po_error *err = po_kallsyms_read_between(ks, "__start_rodata", "__end_rodata",
 								 MAX_RODATA, &ks->rodata,
-								 &ks->rodata_len, &missing);
+								 &ks->rodata_len, &ks->rodata_missing);
 		ks->rodata_state = err ? -1 : 1;
 		po_error_destroy(err);
 	}
 	if (ks->rodata_state < 0)
 		return -1;
-	/* with its NUL, as in the vmlinux's .rodata */
-	return memmem(ks->rodata, ks->rodata_len, s, len) ? 1 : 0;
+	/* with its NUL, as in the vmlinux's .rodata; not found where pages
+	 * are missing: unknown */
+	if (memmem(ks->rodata, ks->rodata_len, s, len))
+		return 1;
+	return ks->rodata_missing ? -1 : 0;
 }
 
 static void ks_destroy(void *arg)

@@ -11,7 +11,9 @@
  * compared.  Symbol addresses are compared at run time (the vmlinux's plus
  * the KASLR offset).
  *
- * Usage: btf_types DUMP VMLINUX   (compiled and run by btf_kallsyms.sh)
+ * Usage: btf_types [--kallsyms] DUMP VMLINUX   (compiled and run by
+ * btf_kallsyms.sh); --kallsyms: the symbol questions only, of the dump's
+ * kallsyms alone (a kernel without BTF, such as the 7.3 fixture).
  * Prints one line per difference, and a count per kind of question.
  */
 #include <inttypes.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "pageowner.h"
+#include "access/kallsyms.h"
 #include "access/program.h"
 
 enum qkind { Q_SIZE, Q_MEMBER, Q_ENUM, Q_VAR, Q_SYM, Q_SYMBOLIZE, Q_RODATA, Q_DECL, NQ };
@@ -137,6 +140,37 @@ static struct po_symbol_source_ops proxy_s = {
 /* ---- the comparison ---- */
 
 static size_t diffs[NQ], asked[NQ];
+static bool symbols_only;
+
+/* The dump's kallsyms alone, as po_program_load_dump_debuginfo() finds them. */
+static struct po_error *load_kallsyms(struct po_program *b)
+{
+	static const char *const keys[] = {
+		"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table",
+		"kallsyms_token_index", "kallsyms_offsets", "kallsyms_relative_base",
+		"kallsyms_addresses", "_stext",
+	};
+	uint64_t v[8];
+	struct po_kallsyms_where w;
+	struct po_kallsyms *ks;
+	struct po_error *err;
+
+	for (int i = 0; i < 8; i++) {
+		char key[64];
+		const char *s;
+		snprintf(key, sizeof(key), "SYMBOL(%s)", keys[i]);
+		s = po_program_vmcoreinfo(b, key);
+		v[i] = s ? strtoull(s, NULL, 16) : 0;
+	}
+	w = (struct po_kallsyms_where){ .names = v[0], .num_syms = v[1], .token_table = v[2],
+		.token_index = v[3], .offsets = v[4], .relative_base = v[5], .addresses = v[6],
+		.stext = v[7] };
+	if ((err = po_kallsyms_load(b->mem_ops, b->mem_arg, &w, &ks)))
+		return err;
+	b->symbols = &po_kallsyms_symbol_source;
+	b->symbols_arg = ks;
+	return NULL;
+}
 
 static void differ(enum qkind k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -160,6 +194,9 @@ static void compare(struct po_program *a, struct po_program *b, const struct q *
 	uint64_t xa, xb;
 	bool ra, rb;
 
+	if (symbols_only && q->kind != Q_SYM && q->kind != Q_SYMBOLIZE && q->kind != Q_RODATA &&
+	    (q->kind != Q_DECL || strncmp(q->a, "var ", 4)))
+		return;
 	asked[q->kind]++;
 	switch (q->kind) {
 	case Q_SIZE:
@@ -257,8 +294,13 @@ int main(int argc, char **argv)
 	struct po_error *err;
 	size_t n, total = 0;
 
+	if (argc == 4 && !strcmp(argv[1], "--kallsyms")) {
+		symbols_only = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: btf_types DUMP VMLINUX\n");
+		fprintf(stderr, "usage: btf_types [--kallsyms] DUMP VMLINUX\n");
 		return 2;
 	}
 	if ((err = po_program_create(&a)) || (err = po_program_open_dump(a, argv[1])) ||
@@ -296,7 +338,7 @@ int main(int argc, char **argv)
 	a->types = inner_t;
 	a->symbols = inner_s;
 	if ((err = po_program_create(&b)) || (err = po_program_open_dump(b, argv[1])) ||
-	    (err = po_program_load_dump_debuginfo(b))) {
+	    (err = symbols_only ? load_kallsyms(b) : po_program_load_dump_debuginfo(b))) {
 		printf("FAIL: the dump's own debug info: %s\n", err->message);
 		return 1;
 	}
