@@ -107,5 +107,31 @@ PY
 		fail "no kallsyms: exit $rc, $(cat "$tmp/err")"
 	echo "  no kallsyms: exit 6: $(cat "$tmp/err")"
 fi
+# damaged: each kallsyms address in VMCOREINFO swapped for another's, or
+# for an address outside the dump: exit 6 or 10 with a reason, no crash
+if dump=$(fx_dump 6.1 oom d31.zstd); then
+	python3 - "$dump" "$tmp/mut" <<'PY' || fail "cannot make the damaged dumps"
+import re, sys
+b = open(sys.argv[1], 'rb').read()
+vals = dict((m.group(1), m.group(2)) for m in
+            re.finditer(rb'SYMBOL\((kallsyms_\w+|_stext)\)=([0-9a-f]{16})\n', b))
+i = 0
+for k in vals:
+    for v in [x for x in vals.values() if x != vals[k]] + [b'ffffffff00000000', b'0000000000001000']:
+        old = b'SYMBOL(' + k + b')=' + vals[k] + b'\n'
+        open('%s%02d' % (sys.argv[2], i), 'wb').write(b.replace(old, b'SYMBOL(' + k + b')=' + v + b'\n'))
+        i += 1
+PY
+	m=0
+	for f in "$tmp"/mut*; do
+		timeout 120 "$PO" top --btf "$f" >/dev/null 2>"$tmp/err"; rc=$?
+		m=$((m+1))
+		case $rc in
+		6|10) grep -q "kallsyms" "$tmp/err" || fail "$(basename "$f"): exit $rc without naming kallsyms: $(head -3 "$tmp/err")";;
+		*) fail "$(basename "$f"): exit $rc: $(head -3 "$tmp/err")";;
+		esac
+	done
+	echo "  $m dumps with damaged kallsyms addresses: exit 6 or 10, with the reason"
+fi
 echo "$n runs compared, $bad differ"
 [ $bad = 0 ] || fail "$bad of $n differ"
