@@ -46,9 +46,10 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 ok, 1 other error, 2 usage, 3 file unreadable or not a\n"
 "regular file, 4 not a dump, 5 dump truncated or corrupt, 6 vmlinux without\n"
-"debug info (--btf: no BTF or kallsyms in the dump), 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
-"dumped kernel, 9 unsupported kernel layout, 10 required data missing from\n"
-"the dump, 11 (batch) some input failed, 130 interrupted.  See pageowner(1).\n";
+"debug info (--btf: no BTF or kallsyms in the dump), 7 vmlinux does not\n"
+"match the dump, 8 page_owner was off in the dumped kernel, 9 unsupported\n"
+"kernel layout, 10 required data missing from the dump, 11 (batch) some\n"
+"input failed, 130 interrupted.  See pageowner(1).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
