@@ -1,7 +1,7 @@
 # pageowner: see README.md.  `make demo`, `make check`, `make bench`.
 CC ?= cc
 PREFIX ?= /usr/local
-PKGS = libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod
+PKGS = libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter

@@ -113,6 +113,13 @@ void po_program_set_release(struct po_program *prog, const char *release);
 /* Load vmlinux (DWARF and symbols) and check that it matches the dump. */
 struct po_error *po_program_load_vmlinux(struct po_program *prog,
 					 const char *path);
+/*
+ * Or no vmlinux: the types from the dump's own BTF (CONFIG_DEBUG_INFO_BTF)
+ * and the symbols from its kallsyms (VMCOREINFO names them since 6.0).
+ * PO_ERR_DEBUGINFO when the dump has neither ("no kallsyms in VMCOREINFO
+ * (kernel before 6.0)", "no BTF in the dump (CONFIG_DEBUG_INFO_BTF off?)").
+ */
+struct po_error *po_program_load_dump_debuginfo(struct po_program *prog);
 /* What identifies a vmlinux: its build id (hex, "" if none) and the first
  * line of its linux_banner ("" if unknown). */
 struct po_vmlinux_id {
@@ -164,6 +171,7 @@ struct po_debug_search_opts {
 	const char *root;               /* ROOT of those (NULL or "": /) */
 	bool no_beside_dump;            /* not the vmlinux* beside the dump */
 	bool no_debuginfod;
+	bool no_btf;                    /* not the dump's own BTF + kallsyms, the last step */
 	FILE *progress;                 /* debuginfod's download progress, if a terminal */
 };
 /* The defaults: no file given, every step on, progress on stderr. */
@@ -173,7 +181,8 @@ struct po_error *po_program_find_debuginfo(struct po_program *prog,
 					   const struct po_debug_search_opts *opts);
 /* Where the types and symbols came from: the file (NULL if none loaded)
  * and how it was found ("argument", "--debug-dir DIR (build-id link)",
- * "debuginfod http://...", "given" for po_program_load_vmlinux()). */
+ * "debuginfod http://...", "given" for po_program_load_vmlinux(), "the
+ * search's last step" or "--btf" for the dump's own BTF, with no file). */
 const char *po_program_debuginfo_path(struct po_program *prog);
 const char *po_program_debuginfo_how(struct po_program *prog);
 

@@ -19,8 +19,8 @@ set -e
 #    for both; libdebuginfod-dev: the debug info search asks debuginfod);
 #    libzstd-dev, zlib1g-dev and liblzma-dev unpack dumps compressed whole
 #    (src/access/zfile.c; the first two libraries pull them, listed as the
-#    Makefile links them).
-group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libdebuginfod-dev libzstd-dev zlib1g-dev liblzma-dev"
+#    Makefile links them); libbpf-dev parses the dump's own BTF.
+group_build="gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libdebuginfod-dev libzstd-dev zlib1g-dev liblzma-dev libbpf-dev"
 #  fixtures: zstd unpacks the committed tests/fixtures/*.zst (tests/lib.sh).
 group_fixtures="zstd"
 #  test: tests/e2e: python3 (the checks written in Python), bc (tests/run's

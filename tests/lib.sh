@@ -81,8 +81,8 @@ fx_build_c() {
 	mkdir -p "$b/tests"
 	# shellcheck disable=SC2046,SC2086
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $flags \
-		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod) \
+		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf) \
 		-o "$bin" "$TOP/tests/e2e/$1.c" "$lib" \
-		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod) >&2 || return 1
+		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf) >&2 || return 1
 	echo "$bin"
 }

@@ -36,7 +36,8 @@ const char *po_program_debuginfo_path(struct po_program *prog)
 const char *po_program_debuginfo_how(struct po_program *prog)
 {
 	if (!prog->vmlinux_path)
-		return NULL;
+		return prog->debuginfo_desc[0] ? (prog->debuginfo_how ? prog->debuginfo_how : "--btf") :
+						 NULL;
 	return prog->debuginfo_how ? prog->debuginfo_how : "given";
 }
 
@@ -491,14 +492,21 @@ struct po_error *po_program_find_debuginfo(struct po_program *prog,
 	if (!err && !s.found)
 		err = try_debuginfod(&s);
 
-	/*
-	 * 4. THE DUMP'S OWN BTF AND KALLSYMS GO HERE, as the last step:
-	 * po_program_load_dump_debuginfo(prog) (being written apart).  When it
-	 * lands: call it here if nothing was found above, record
-	 * "the dump's BTF and kallsyms" as prog->debuginfo_how on success, and
-	 * note() what was wrong on failure.  Until then it is not tried, and
-	 * the tried list does not name it.
-	 */
+	/* 4. the dump's own BTF and kallsyms (6.0+ kernels with BTF) */
+	if (!err && !s.found && !o->no_btf) {
+		struct po_error *e = po_program_load_dump_debuginfo(prog);
+		if (!e) {
+			s.found = true;
+			free(prog->debuginfo_how);
+			if (!(prog->debuginfo_how = strdup("the search's last step")))
+				err = &po_error_nomem;
+		} else if (e->code == PO_ERR_NOMEM) {
+			err = e;
+		} else {
+			note(&s, "the dump's own BTF and kallsyms", "%s", e->message);
+			po_error_destroy(e);
+		}
+	}
 
 	/* 5. nothing */
 	if (!err && !s.found)

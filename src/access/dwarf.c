@@ -413,10 +413,13 @@ static Dwarf_Die strip_type(Dwarf_Die *type)
 	return t;
 }
 
+/* A DIE's type; a variable's definition has it through DW_AT_specification
+ * (GCC: "extern T x;" in a header, then "T x;"), which
+ * dwarf_attr_integrate() follows. */
 static bool die_type(Dwarf_Die *die, Dwarf_Die *type)
 {
 	Dwarf_Attribute a;
-	return dwarf_attr(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
+	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
 }
 
 static size_t die_size(Dwarf_Die *type)

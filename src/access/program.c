@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "access/btf.h"
 #include "access/debuginfo.h"
 #include "access/dump.h"
 #include "access/dwarf.h"
+#include "access/kallsyms.h"
 #include "access/program.h"
 #include "access/symbols.h"
 #include "access/vmcoreinfo.h"
@@ -302,6 +304,97 @@ struct po_error *po_program_load_vmlinux(struct po_program *prog,
 	return NULL;
 }
 
+/* ---- the dump's own debug info: kallsyms and BTF ---- */
+
+/* A VMCOREINFO SYMBOL() value; false if absent. */
+static bool vmci_symbol(struct po_program *prog, const char *name, uint64_t *v)
+{
+	char key[96];
+	const char *s;
+
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	s = po_program_vmcoreinfo(prog, key);
+	*v = s ? strtoull(s, NULL, 16) : 0;
+	return s && *v;
+}
+
+static long vmci_length(struct po_program *prog, const char *name)
+{
+	char key[96];
+	const char *s;
+
+	snprintf(key, sizeof(key), "LENGTH(%s)", name);
+	s = po_program_vmcoreinfo(prog, key);
+	return s ? strtol(s, NULL, 10) : -1;
+}
+
+/* The largest .BTF a kernel has (x86-64 Debian: about 6 MiB). */
+#define MAX_BTF (256u << 20)
+
+struct po_error *po_program_load_dump_debuginfo(struct po_program *prog)
+{
+	struct po_kallsyms_where w;
+	struct po_btf_facts facts;
+	struct po_kallsyms *ks;
+	struct po_btf *btf;
+	struct po_error *err;
+	uint8_t *data;
+	size_t len, missing;
+	bool ok;
+
+	if (prog->types || prog->symbols)
+		return po_error_create(PO_ERR_INVALID, "debug info is loaded already");
+	if (!prog->mem_ops)
+		return po_error_create(PO_ERR_INVALID, "no memory source");
+	memset(&w, 0, sizeof(w));
+	ok = vmci_symbol(prog, "kallsyms_names", &w.names) &&
+	     vmci_symbol(prog, "kallsyms_num_syms", &w.num_syms) &&
+	     vmci_symbol(prog, "kallsyms_token_table", &w.token_table) &&
+	     vmci_symbol(prog, "kallsyms_token_index", &w.token_index) &&
+	     (vmci_symbol(prog, "kallsyms_offsets", &w.offsets) ||
+	      vmci_symbol(prog, "kallsyms_addresses", &w.addresses));
+	vmci_symbol(prog, "kallsyms_relative_base", &w.relative_base);
+	vmci_symbol(prog, "_stext", &w.stext);
+	if (!ok)
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "no kallsyms in VMCOREINFO (kernel before 6.0): give the vmlinux with debug info");
+	if ((err = po_kallsyms_load(prog->mem_ops, prog->mem_arg, &w, &ks)))
+		return err;
+	err = po_kallsyms_read_between(ks, "__start_BTF", "__stop_BTF", MAX_BTF, &data, &len,
+				       &missing);
+	if (err) {
+		po_error_destroy(err);
+		po_kallsyms_destroy(ks);
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "no BTF in the dump (CONFIG_DEBUG_INFO_BTF off?): give the vmlinux with debug info");
+	}
+	if (missing) {
+		free(data);
+		po_kallsyms_destroy(ks);
+		return po_error_create(PO_ERR_DEBUGINFO,
+				       "the dump lacks %zu pages of the kernel's BTF (%zu bytes): give the vmlinux with debug info",
+				       missing, len);
+	}
+	memset(&facts, 0, sizeof(facts));
+	facts.have_mem_section = vmci_symbol(prog, "mem_section", &facts.mem_section);
+	facts.mem_section_len = vmci_length(prog, "mem_section");
+	facts.node_data_len = vmci_length(prog, "node_data");
+	err = po_btf_load(data, len, ks, &facts, &btf);
+	free(data);
+	if (err) {
+		po_kallsyms_destroy(ks);
+		return err;
+	}
+	prog->symbols = &po_kallsyms_symbol_source;
+	prog->symbols_arg = ks;
+	prog->types = &po_btf_type_source;
+	prog->types_arg = btf;
+	snprintf(prog->debuginfo_desc, sizeof(prog->debuginfo_desc),
+		 "the dump's BTF (%zu types) and kallsyms (%zu symbols, %s)",
+		 po_btf_count(btf), po_kallsyms_count(ks), po_kallsyms_encoding(ks));
+	return NULL;
+}
+
 /* ---- memory ---- */
 
 struct po_error *po_read(struct po_program *prog, uint64_t addr, void *buf,
@@ -404,7 +497,9 @@ int po_rodata_has_string(struct po_program *prog, const char *s)
 
 const char *po_debuginfo_name(struct po_program *prog)
 {
-	return prog->vmlinux_path ? prog->vmlinux_path : "the debug info";
+	return prog->vmlinux_path ? prog->vmlinux_path :
+	       prog->types == &po_btf_type_source ? "the dump's BTF and kallsyms" :
+	       "the debug info";
 }
 
 /* ---- types ---- */

@@ -46,6 +46,7 @@ struct po_program {
 	void *progress_arg;
 	char *debuginfo_how;        /* how it was found (debugsearch.c); NULL: given */
 	char *dump_path;            /* the dump file, as the caller named it */
+	char debuginfo_desc[192];   /* else what they are (the dump's BTF), for info */
 	/* interrupt */
 	bool (*interrupt)(void *arg);
 	void *interrupt_arg;

@@ -543,7 +543,7 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 	c.nfiles = 1;
 	c.candidates = b->cands;
 	c.nr_candidates = b->nr_vmls;
-	c.say_vmlinux = true;
+	c.say_vmlinux = !c.btf;
 	c.output = NULL;
 	memset(&c.outf, 0, sizeof(c.outf));
 	c.out = out;
@@ -871,7 +871,7 @@ static void run_all(struct batch *b)
 }
 
 static const char batch_help[] =
-"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR...]\n"
+"Usage: pageowner batch [--report NAME] [--json] [--vmlinux FILE | --debug-dir DIR... | --btf]\n"
 "                       [--no-default-dirs] [--no-debuginfod] [-j N] [--ordered]\n"
 "                       [--timeout SECONDS] [--max-memory SIZE] [--shard K/N]\n"
 "                       [--summary] [-o FILE] DUMP|DIR...\n"
@@ -883,7 +883,8 @@ static const char batch_help[] =
 "*-incomplete files skipped).  Each dump's vmlinux is --vmlinux, or the one\n"
 "the search of pageowner(1) finds (Finding debug info), where any vmlinux\n"
 "under a --debug-dir or in the arguments counts after the debug dirs' own\n"
-"layout: the first whose build id (else release) matches.\n"
+"layout: the first whose build id (else release) matches; with --btf,\n"
+"none: each dump's own BTF and kallsyms (\"vmlinux\": null).\n"
 "Every dump runs in its own process with a time limit (--timeout, else\n"
 "PAGEOWNER_BATCH_TIMEOUT seconds, default 600) and, with --max-memory SIZE\n"
 "(bytes, or K/M/G suffixes), an address-space limit: one bad dump never stops\n"

@@ -48,6 +48,8 @@ struct po_cli {
 	bool merge;               /* batch: --merge FILE... */
 	bool no_progress;         /* --no-progress */
 	bool strict, help, version;
+	bool btf;                 /* --btf: the dump's own BTF and kallsyms */
+	bool no_btf;              /* --no-btf: not them, even as the last step */
 	char **files;
 	int nfiles;
 	FILE *out;                /* opened by po_cli_open() */
@@ -59,7 +61,8 @@ struct po_cli {
 extern struct po_program *po_cli_current;
 int po_cli_fail(struct po_error *err);
 /* Tell the dump from the vmlinux, open the dump, find its debug info (the
- * vmlinux given, else the library's search: po_program_find_debuginfo()),
+ * vmlinux given, else the library's search: po_program_find_debuginfo(),
+ * whose last step is the dump's own BTF and kallsyms; --btf: only those),
  * set up the kernel model, then open the output (-o) */
 struct po_error *po_cli_open(struct po_cli *cli, bool need_owner);
 /* The walk's warnings on stderr; totals: the report summed records. */

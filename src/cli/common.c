@@ -115,6 +115,8 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	}
 	if (!dump)
 		return po_error_create(PO_ERR_USAGE, "no dump file given");
+	if (cli->btf)
+		vmlinux = NULL; /* skipped: the dump's own debug info */
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
@@ -125,23 +127,28 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;
-	struct po_debug_search_opts so;
-	po_debug_search_opts_init(&so);
-	so.vmlinux = vmlinux;
-	so.vmlinux_how = !vmlinux ? NULL : vmlinux == cli->vmlinux ? "--vmlinux" : "argument";
-	so.debug_dirs = cli->debug_dirs;
-	so.nr_debug_dirs = (size_t)cli->nr_debug_dirs;
-	so.candidates = cli->candidates;
-	so.nr_candidates = cli->nr_candidates;
-	so.no_default_dirs = cli->no_default_dirs;
-	/* the tests' stand-in for / (never the machine's /usr/lib/debug) */
-	so.root = getenv("PAGEOWNER_DEBUG_ROOT");
-	so.no_debuginfod = cli->no_debuginfod;
-	err = po_program_find_debuginfo(cli->prog, &so);
+	if (cli->btf) {
+		err = po_program_load_dump_debuginfo(cli->prog);
+	} else {
+		struct po_debug_search_opts so;
+		po_debug_search_opts_init(&so);
+		so.vmlinux = vmlinux;
+		so.vmlinux_how = !vmlinux ? NULL : vmlinux == cli->vmlinux ? "--vmlinux" : "argument";
+		so.debug_dirs = cli->debug_dirs;
+		so.nr_debug_dirs = (size_t)cli->nr_debug_dirs;
+		so.candidates = cli->candidates;
+		so.nr_candidates = cli->nr_candidates;
+		so.no_default_dirs = cli->no_default_dirs;
+		/* the tests' stand-in for / (never the machine's /usr/lib/debug) */
+		so.root = getenv("PAGEOWNER_DEBUG_ROOT");
+		so.no_debuginfod = cli->no_debuginfod;
+		so.no_btf = cli->no_btf;
+		err = po_program_find_debuginfo(cli->prog, &so);
+	}
 	if (err)
 		return err;
 	vmlinux = po_program_debuginfo_path(cli->prog);
-	if (cli->say_vmlinux)
+	if (cli->say_vmlinux && vmlinux)
 		fprintf(stderr, "vmlinux: %s\n", vmlinux);
 	err = need_owner ? po_program_init_kernel(cli->prog) :
 			   po_program_init_kernel_no_owner(cli->prog);
@@ -151,7 +158,8 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	 * never one of the inputs */
 	if (!cli->out) {
 		const char *inputs[] = { dump, vmlinux };
-		err = po_cli_output_open(&cli->outf, cli->output, inputs, 2, &cli->out);
+		err = po_cli_output_open(&cli->outf, cli->output, inputs, vmlinux ? 2 : 1,
+					 &cli->out);
 	}
 	return err;
 }

@@ -8,6 +8,7 @@
 
 static const char usage_text[] =
 "Usage: pageowner COMMAND [OPTIONS] DUMP [VMLINUX]\n"
+"       pageowner COMMAND [OPTIONS] --btf DUMP\n"
 "\n"
 "Read the kernel's page_owner records out of a crash dump and tell who\n"
 "allocated the memory.  DUMP and VMLINUX may come in either order; without\n"
@@ -28,6 +29,9 @@ static const char usage_text[] =
 "  --debug-dir DIR  look for it in DIR too, laid out as /usr/lib/debug (repeatable)\n"
 "  --no-default-dirs  not in /usr/lib/debug, /boot, /lib/modules\n"
 "  --no-debuginfod  do not ask debuginfod (DEBUGINFOD_URLS) for it\n"
+"  --btf            no vmlinux: the dump's own BTF and kallsyms (6.0+ kernels\n"
+"                   built with CONFIG_DEBUG_INFO_BTF); a vmlinux given is not read\n"
+"  --no-btf         not them either, when the search finds no vmlinux\n"
 "  --json           JSON output (JSON Lines for `pages`)\n"
 "  -o, --output F   write to F (never one of the inputs; replaced on success)\n"
 "  -h, --help       this help;  -V, --version  the version\n"
@@ -57,8 +61,8 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 ok, 1 other error, 2 usage, 3 file unreadable or not a\n"
 "regular file, 4 not a dump, 5 dump truncated or corrupt, 6 no debug info\n"
-"(none found, or a vmlinux without DWARF), 7 vmlinux does not match the\n"
-"dump, 8 page_owner was off in the\n"
+"(none found, a vmlinux without DWARF, --btf: no BTF or kallsyms in the\n"
+"dump), 7 vmlinux does not match the dump, 8 page_owner was off in the\n"
 "dumped kernel, 9 unsupported kernel layout, 10 required data missing from\n"
 "the dump, 11 (batch) some input failed, 130 interrupted.  See pageowner(1).\n";
 
@@ -76,10 +80,13 @@ enum {
 	OPT_THREADS, OPT_NO_PROGRESS, OPT_MAX_MEMORY, OPT_SHARD, OPT_ORDERED, OPT_SUMMARY,
 	OPT_MERGE,
 	OPT_NO_DEFAULT_DIRS, OPT_NO_DEBUGINFOD,
+	OPT_BTF, OPT_NO_BTF,
 };
 
 static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "btf", no_argument, NULL, OPT_BTF },
+	{ "no-btf", no_argument, NULL, OPT_NO_BTF },
 	PO_REPORT_LONG_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -120,6 +127,8 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
+		case OPT_BTF: cli->btf = true; break;
+		case OPT_NO_BTF: cli->no_btf = true; break;
 		case 'o': cli->output = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
 		case OPT_STRICT: cli->strict = true; break;

@@ -14,6 +14,7 @@
 static const char sort_usage[] =
 "Usage: pageowner sort [OPTIONS] INPUT [OUTPUT]\n"
 "       pageowner sort [OPTIONS] DUMP [VMLINUX]\n"
+"       pageowner sort [OPTIONS] --btf DUMP\n"
 "\n"
 "Sort, cull and select page_owner records like the kernel's page_owner_sort.\n"
 "INPUT is /sys/kernel/debug/page_owner text ('-' for standard input), or a\n"
@@ -45,6 +46,7 @@ static const char sort_usage[] =
 "  --no-progress    no progress line on a terminal\n"
 "  --debug-dir DIR  look for it in DIR too (repeatable); --no-default-dirs,\n"
 "                   --no-debuginfod: not in the system's places, not debuginfod\n"
+"  --btf            no vmlinux: the dump's own BTF and kallsyms\n"
 "  -d               parse diagnostics on standard error\n"
 "  -h, --help       this help\n"
 "See pageowner-sort(1).\n";
@@ -58,7 +60,7 @@ static int sort_usage_error(const char *fmt, const char *arg)
 }
 
 enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX, O_THREADS,
-       O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD };
+       O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF };
 
 static const struct option sort_opts[] = {
 	{ "pid", required_argument, NULL, O_PID },
@@ -74,6 +76,7 @@ static const struct option sort_opts[] = {
 	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
 	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
 	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
+	{ "btf", no_argument, NULL, O_BTF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -87,7 +90,7 @@ struct sort_args {
 	int nr_debug_dirs;
 	bool no_default_dirs, no_debuginfod;
 	char *found;              /* the vmlinux the search found */
-	bool json;
+	bool json, btf;
 	char **files;
 	int nfiles;
 };
@@ -157,6 +160,7 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 		case O_DEBUG_DIR: a->debug_dirs[a->nr_debug_dirs++] = optarg; break;
 		case O_NO_DEFAULT_DIRS: a->no_default_dirs = true; break;
 		case O_NO_DEBUGINFOD: a->no_debuginfod = true; break;
+		case O_BTF: a->btf = true; break;
 		case 'h':
 			fputs(sort_usage, stdout);
 			return -1;
@@ -218,6 +222,7 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.nr_debug_dirs = a->nr_debug_dirs;
 	cli.no_default_dirs = a->no_default_dirs;
 	cli.no_debuginfod = a->no_debuginfod;
+	cli.btf = a->btf;
 	err = po_cli_open(&cli, true);
 	if (!err && !(a->found = strdup(po_program_debuginfo_path(cli.prog))))
 		err = &po_error_nomem;
@@ -233,7 +238,7 @@ static int run(struct sort_args *a)
 {
 	struct po_sort *s = NULL;
 	struct po_error *err;
-	bool dump = a->vmlinux != NULL;
+	bool dump = a->vmlinux != NULL || a->btf;
 	const char *output = a->output;
 	FILE *out;
 	int ret = 0;

@@ -55,6 +55,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 		po_json_str_or_null(out, po_program_debuginfo_path(prog));
 		fputs(",\"how\":", out);
 		po_json_str_or_null(out, po_program_debuginfo_how(prog));
+		fputs(",\"btf\":", out);
+		po_json_str_or_null(out, prog->debuginfo_desc[0] ? prog->debuginfo_desc : NULL);
 		fprintf(out, "},\"page_size\":%llu,\"min_pfn\":%llu,\"max_pfn\":%llu,"
 			"\"page_owner\":%s,\"page_ext_size\":%llu,\"page_owner_offset\":%llu,"
 			"\"struct_page_size\":%zu,\"sections\":%llu,\"pfns_allocated\":%llu,"
@@ -90,6 +92,9 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 	if (po_program_debuginfo_path(prog))
 		fprintf(out, "types and symbols:  %s (%s)\n", po_program_debuginfo_path(prog),
 			po_program_debuginfo_how(prog));
+	else if (prog->debuginfo_desc[0]) /* no vmlinux */
+		fprintf(out, "types and symbols:  %s (%s)\n", prog->debuginfo_desc,
+			po_program_debuginfo_how(prog) ? po_program_debuginfo_how(prog) : "--btf");
 	fprintf(out, "page size:          %llu\n", (unsigned long long)L->page_size);
 	fprintf(out, "PFN range:          %#llx-%#llx (min_low_pfn-max_pfn)\n",
 		(unsigned long long)L->min_low_pfn, (unsigned long long)L->max_pfn);

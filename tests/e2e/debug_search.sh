@@ -78,7 +78,7 @@ rm -r "$r/usr"; mkdir -p "$r/boot"; ln -s "$vml" "$r/boot/vmlinux-$rel"
 PAGEOWNER_DEBUG_ROOT=$r found "$r/boot/vmlinux-$rel" "system path"
 rm -r "$r/boot"; mkdir -p "$r/lib/modules/$rel/build"; ln -s "$vml" "$r/lib/modules/$rel/build/vmlinux"
 PAGEOWNER_DEBUG_ROOT=$r found "$r/lib/modules/$rel/build/vmlinux" "system path"
-PAGEOWNER_DEBUG_ROOT=$r "$PO" info --no-default-dirs --no-debuginfod "$dump" >/dev/null 2>"$t/err"
+PAGEOWNER_DEBUG_ROOT=$r "$PO" info --no-default-dirs --no-debuginfod --no-btf "$dump" >/dev/null 2>"$t/err"
 [ $? = 6 ] || fail "--no-default-dirs still looked in the root"
 grep -q "$r/" "$t/err" && fail "--no-default-dirs: the root is in the tried list"
 
@@ -90,8 +90,9 @@ found "$t/beside/vmlinux-$rel" "beside the dump"
 "$PO" info --no-debuginfod --debug-dir "$t/wrong" "$dump" >/dev/null 2>&1 || fail "beside the dump, after a wrong debug dir"
 dump=$dump_saved
 
-# nothing: exit 6 with the places tried and what was wrong there
-"$PO" top --no-debuginfod --debug-dir "$t/wrong" --debug-dir "$t/stripped" --debug-dir "$t/none" \
+# nothing (and not the dump's own BTF, the last step: --no-btf): exit 6
+# with the places tried and what was wrong there
+"$PO" top --no-debuginfod --no-btf --debug-dir "$t/wrong" --debug-dir "$t/stripped" --debug-dir "$t/none" \
 	"$dump" >"$t/out" 2>"$t/err"; rc=$?
 cat "$t/err"
 [ $rc = 6 ] || fail "nothing found: exit $rc, want 6"
@@ -110,9 +111,23 @@ grep -qF "kernel-debuginfo" "$t/err" || fail "no Fedora hint"
 # the order: the debug dirs first, each's build-id links first
 grep -n '^  ' "$t/err" | head -1 | grep -qF "$t/wrong/.build-id/$nn/$rest.debug: not found" || fail "order"
 # without DEBUGINFOD_URLS debuginfod is not asked, and says so
-"$PO" pages "$dump" >/dev/null 2>"$t/err"; rc=$?
+"$PO" pages --no-btf "$dump" >/dev/null 2>"$t/err"; rc=$?
 [ $rc = 6 ] || fail "no debug dirs: exit $rc"
 grep -qF "debuginfod: not asked (DEBUGINFOD_URLS is not set)" "$t/err" || fail "DEBUGINFOD_URLS unset not said"
+
+# the last step: with no vmlinux anywhere, the dump's own BTF and kallsyms
+# (the 6.1 and 6.12 kernels have BTF), and the same report
+"$PO" top --no-debuginfod "$dump" >"$t/a" 2>"$t/err" || { cat "$t/err"; fail "the search's last step, BTF: exit $?"; }
+"$PO" top "$dump" "$vml" >"$t/b" 2>/dev/null
+cmp -s "$t/a" "$t/b" || fail "top from the dump's BTF differs from top with the vmlinux"
+"$PO" info --no-debuginfod "$dump" 2>/dev/null | grep -q "^types and symbols:  the dump's BTF (.*(the search's last step)" ||
+	fail "info does not say the BTF came as the search's last step"
+v73=$(fx_versions | grep '^7\.' | tail -1)
+if [ -n "$v73" ] && d73=$(fx_dump "$v73" oom d31.zstd); then
+	"$PO" top --no-debuginfod "$d73" >/dev/null 2>"$t/err"; rc=$?
+	[ $rc = 6 ] || fail "$v73 (no BTF), nothing found: exit $rc, want 6"
+	grep -qF "the dump's own BTF and kallsyms: no BTF in the dump" "$t/err" || { cat "$t/err"; fail "$v73: the BTF step is not in the tried list"; }
+fi
 
 # every report, and sort, without a vmlinux argument
 for c in pages stacks memcg info "page 1" ; do
@@ -135,7 +150,7 @@ cmp -s "$t/a" "$t/b" || fail "sort: the search gave another output"
 mkdir -p "$t/batch"; ln -s "$dump" "$t/batch/a.kdump"
 "$PO" batch --json --report info --debug-dir "$t/bid" "$t/batch" >"$t/batch.jsonl" 2>"$t/err" ||
 	{ cat "$t/err"; fail "batch with --debug-dir: exit $?"; }
-"$PO" batch --json --report info --debug-dir "$t/wrong" "$t/batch" >"$t/batch2.jsonl" 2>"$t/err"; rc=$?
+"$PO" batch --json --report info --no-btf --debug-dir "$t/wrong" "$t/batch" >"$t/batch2.jsonl" 2>"$t/err"; rc=$?
 [ $rc = 11 ] || fail "batch with only another build: exit $rc, want 11"
 python3 - "$t/batch.jsonl" "$t/batch2.jsonl" "$nn/$rest" "$obid" <<'PY' || fail "batch JSON"
 import json, sys
