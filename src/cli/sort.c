@@ -224,7 +224,8 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.no_debuginfod = a->no_debuginfod;
 	cli.btf = a->btf;
 	err = po_cli_open(&cli, true);
-	if (!err && !(a->found = strdup(po_program_debuginfo_path(cli.prog))))
+	const char *found = err ? NULL : po_program_debuginfo_path(cli.prog);
+	if (found && !(a->found = strdup(found))) /* none: the dump's BTF */
 		err = &po_error_nomem;
 	if (!err)
 		err = po_sort_feed_dump(s, cli.prog, &st);
