@@ -13,6 +13,7 @@
 #   FUZZ_TIMEOUT=N     per-input time limit in seconds (default 25)
 #   FUZZ_JOBS=N        libFuzzer -fork=N (default: no fork, stop at the first finding)
 #   FUZZ_EXTRA="..."   more libFuzzer flags
+#   FUZZ_KEEP=1        keep the scratch corpus (its path is printed)
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -84,7 +85,11 @@ run() {
 	else
 		summary+=("$(printf '%-22s %5ss %10s execs %6s/s  ok' "$name" $((end - start)) "${execs:-?}" "${rate:-?}")")
 	fi
-	rm -rf "$scratch"
+	if [ -n "${FUZZ_KEEP:-}" ]; then
+		echo "== fuzz: $name: new inputs kept in $scratch"
+	else
+		rm -rf "$scratch"
+	fi
 }
 
 for t in $FUZZ_TARGETS; do
