@@ -8,8 +8,9 @@
  * under build/fixtures (FZ_DEFAULT_VMLINUX, set by the Makefile).  The
  * seeds are made by record-image from the fixture dumps of that kernel.
  *
- * Each input: the program's memory-derived state is reset (the DWARF and
- * symbol table stay), the image becomes its memory, the kernel model is
+ * Each input: a fresh program borrowing the vmlinux's DWARF and symbol
+ * table, the image as its memory (and its VMCOREINFO, if the image has
+ * one, through po_program_set_vmcoreinfo_reader), the kernel model is
  * resolved (po_program_init_kernel_no_owner), then the reports the header
  * selects run into /dev/null (unless max_pfn - min_low_pfn > 2^22: see
  * fuzz/README.md).
@@ -20,30 +21,37 @@
 
 #include "image.h"
 #include "internal.h"
-#include "modules.h"
 
 #ifndef FZ_DEFAULT_VMLINUX
 #define FZ_DEFAULT_VMLINUX "build/fixtures/6.12/vmlinux"
 #endif
 
-static struct po_program *prog;
+/* The vmlinux, loaded once; each input gets a program of its own that
+ * borrows its DWARF and symbol table (fresh_program, drop_program), so every
+ * cache built from memory (stackdepot, memcg, modules, names, symbols,
+ * VMCOREINFO values) dies with the input. */
+static struct po_program *base;
 static FILE *devnull;
 
-/* Forget everything read from memory; keep the vmlinux. */
-static void reset_program(struct po_program *p)
+static struct po_program *fresh_program(void)
 {
-	po_stackdepot_destroy(p);
-	po_memcg_destroy(p);
-	po_modules_destroy(p);
-	po_names_free(&p->names);
-	free(p->symcache);
-	p->symcache = NULL;
-	p->symcache_size = 0;
-	p->kernel_ready = false;
-	p->memcg_names_missing = 0;
-	p->forms[0] = '\0';
-	p->mem_ops = NULL;
-	p->mem_arg = NULL;
+	struct po_program *p;
+
+	if (po_program_create(&p))
+		return NULL;
+	p->dw = base->dw;
+	p->symtab = base->symtab;
+	p->vmlinux_path = base->vmlinux_path;
+	po_program_set_release(p, po_program_release(base));
+	return p;
+}
+
+static void drop_program(struct po_program *p)
+{
+	p->dw = NULL;
+	p->symtab = NULL;
+	p->vmlinux_path = NULL;
+	po_program_destroy(p);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -55,20 +63,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!vmlinux || !*vmlinux)
 		vmlinux = FZ_DEFAULT_VMLINUX;
-	if ((err = po_program_create(&prog)) ||
-	    (err = po_program_load_vmlinux(prog, vmlinux))) {
+	if ((err = po_program_create(&base)) ||
+	    (err = po_program_load_vmlinux(base, vmlinux))) {
 		fprintf(stderr, "fuzz_decoder: %s (set FUZZ_VMLINUX to a fixture vmlinux)\n",
 			err->message);
 		exit(1);
 	}
 	/* The release, as the dump's VMCOREINFO would give it: from the
 	 * vmlinux's own banner ("Linux version 6.12.57 (...)"). */
-	const char *banner = po_symtab_banner(prog->symtab);
+	const char *banner = po_symtab_banner(base->symtab);
 	if (banner && !strncmp(banner, "Linux version ", 14)) {
 		char rel[80];
 		snprintf(rel, sizeof(rel), "%.*s", (int)strcspn(banner + 14, " "),
 			 banner + 14);
-		po_program_set_release(prog, rel);
+		po_program_set_release(base, rel);
 	}
 	/* FUZZ_OUTPUT=1: reports to stdout, errors to stderr (to look at what
 	 * an input decodes to). */
@@ -88,19 +96,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_image img;
+	struct po_program *prog;
 
 	if (fz_image_parse(&img, data, size))
 		return -1; /* not an image: not worth keeping in the corpus */
-	reset_program(prog);
+	prog = fresh_program();
+	if (!prog) {
+		fz_image_free(&img);
+		return 0;
+	}
 	po_program_set_memory(prog, &fz_image_ops, &img);
 	po_program_set_kaslr_offset(prog, img.kaslr);
+	if (img.vmci)
+		po_program_set_vmcoreinfo_reader(prog, fz_image_vmcoreinfo, &img);
+	/* As po_program_load_vmlinux would: another kernel's build id is a
+	 * mismatch (the CLI stops with exit 7). */
+	const char *bid = po_program_build_id(prog), *ours = po_symtab_build_id(base->symtab);
+	if (bid && ours && strcmp(bid, ours) != 0) {
+		drop_program(prog);
+		fz_image_free(&img);
+		return 0;
+	}
 	struct po_error *err = po_program_init_kernel_no_owner(prog);
 	/* A walk over 2^40 PFNs of absent sections is right but takes minutes
 	 * here: not a finding worth a timeout on every mutation of max_pfn. */
 	if (!err && prog->L.max_pfn - prog->L.min_low_pfn <= (1ULL << 22))
 		fz_run_reports(prog, devnull, &img);
 	fz_check(err);
-	reset_program(prog);
+	drop_program(prog);
 	fz_image_free(&img);
 	return 0;
 }

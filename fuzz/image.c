@@ -41,7 +41,12 @@ int fz_image_parse(struct fz_image *img, const uint8_t *data, size_t size)
 		/* An extent that wraps the address space is clipped at its top. */
 		if (addr + len < addr)
 			len = 0 - addr;
-		if (len) {
+		if (addr == FZ_VMCI_ADDR) {
+			if (!img->vmci) {
+				img->vmci = (const char *)data + off;
+				img->vmci_len = len;
+			}
+		} else if (len) {
 			if (img->n == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
 				struct fz_extent *e = realloc(img->ext, ncap * sizeof(*e));
@@ -134,6 +139,23 @@ fault:
 			       "image: cannot read %zu bytes at %s %#llx: not in the image",
 			       len, as == PO_PADDR ? "physical" : "virtual",
 			       (unsigned long long)addr);
+}
+
+char *fz_image_vmcoreinfo(void *arg, const char *key)
+{
+	const struct fz_image *img = arg;
+	const char *t = img->vmci, *end = t + img->vmci_len;
+	size_t klen = strlen(key);
+
+	while (t && t < end) {
+		const char *nl = memchr(t, '\n', (size_t)(end - t));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - t) > klen && !memcmp(t, key, klen) && t[klen] == '=')
+			return strndup(t + klen + 1, (size_t)(nl - t - klen - 1));
+		t = nl + 1;
+	}
+	return NULL;
 }
 
 const struct po_memory_ops fz_image_ops = {

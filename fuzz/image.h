@@ -11,6 +11,11 @@
  *         16   u64 pfn       the PFN of the page report
  *         24   extents, each: u64 addr, u32 len, len bytes (kernel virtual)
  *
+ * An extent at address FZ_VMCI_ADDR (1, never a kernel pointer) is not
+ * memory: it is the dump's VMCOREINFO text ("KEY=VALUE" lines), given to
+ * the program through po_program_set_vmcoreinfo_reader() as a custom
+ * backend's VMCOREINFO (the first such extent counts).
+ *
  * Parsing is lenient (a fuzzer mutates it): a last extent cut short keeps
  * the bytes there are; overlapping extents are clipped so each address has
  * one value (the extent with the lower start address wins).  A read is
@@ -29,6 +34,7 @@
 
 #define FZ_MAGIC "POFZ"
 #define FZ_HDR 24
+#define FZ_VMCI_ADDR 1
 
 enum {
 	FZ_R_PAGES = 1 << 0,   /* po_report_pages */
@@ -69,6 +75,8 @@ struct fz_image {
 	uint64_t pfn;
 	struct fz_extent *ext;
 	size_t n;
+	const char *vmci;       /* VMCOREINFO text, NULL if none */
+	size_t vmci_len;
 	uint64_t reads, faults; /* counters */
 };
 
@@ -78,6 +86,8 @@ int fz_image_parse(struct fz_image *img, const uint8_t *data, size_t size);
 void fz_image_free(struct fz_image *img);
 /* Memory ops serving reads from the image (arg: struct fz_image *). */
 extern const struct po_memory_ops fz_image_ops;
+/* A VMCOREINFO reader for po_program_set_vmcoreinfo_reader (arg: the image). */
+char *fz_image_vmcoreinfo(void *arg, const char *key);
 
 /* Run the reports img selects (run_reports.c); errors are dropped. */
 void fz_run_reports(struct po_program *prog, FILE *out, const struct fz_image *img);

@@ -293,6 +293,27 @@ int main(int argc, char **argv)
 	put_le(f, 0, 1);
 	put_le(f, img.kaslr, 8);
 	put_le(f, img.pfn, 8);
+	/* The dump's VMCOREINFO text (image.h: the extent at FZ_VMCI_ADDR). */
+	{
+		struct po_dump_header h;
+		uint64_t size;
+		int fd;
+		memset(&h, 0, sizeof(h));
+		err = po_file_open(argv[optind], &fd, &size);
+		if (!err)
+			err = po_dump_check(fd, argv[optind], size, &h);
+		if (err) {
+			fprintf(stderr, "record-image: no VMCOREINFO: %s\n", err->message);
+			po_error_destroy(err);
+		} else if (h.vmcoreinfo) {
+			put_le(f, FZ_VMCI_ADDR, 8);
+			put_le(f, h.vmcoreinfo_len, 4);
+			fwrite(h.vmcoreinfo, 1, h.vmcoreinfo_len, f);
+		}
+		po_dump_header_free(&h);
+		if (!err)
+			close(fd);
+	}
 	/* Runs of consecutive units are one extent each. */
 	static uint8_t buf[PAGE];
 	size_t nunits = 0, next = 0;
