@@ -20,17 +20,19 @@
 #include <string.h>
 
 #include "image.h"
-#include "internal.h"
+#include "access/program.h"
+#include "kernel/kernel.h"
 
 #ifndef FZ_DEFAULT_VMLINUX
 #define FZ_DEFAULT_VMLINUX "build/fixtures/6.12/vmlinux"
 #endif
 
 /* The vmlinux, loaded once; each input gets a program of its own that
- * borrows its DWARF and symbol table (fresh_program, drop_program), so every
- * cache built from memory (stackdepot, memcg, modules, names, symbols,
- * VMCOREINFO values) dies with the input. */
+ * borrows its type and symbol sources (fresh_program, drop_program), so
+ * every cache built from memory (the kernel model: stackdepot, memcg,
+ * modules, names, symbols; VMCOREINFO values) dies with the input. */
 static struct po_program *base;
+static struct po_vmlinux_id base_id;
 static FILE *devnull;
 
 static struct po_program *fresh_program(void)
@@ -39,8 +41,10 @@ static struct po_program *fresh_program(void)
 
 	if (po_program_create(&p))
 		return NULL;
-	p->dw = base->dw;
-	p->symtab = base->symtab;
+	p->types = base->types;
+	p->types_arg = base->types_arg;
+	p->symbols = base->symbols;
+	p->symbols_arg = base->symbols_arg;
 	p->vmlinux_path = base->vmlinux_path;
 	po_program_set_release(p, po_program_release(base));
 	return p;
@@ -48,8 +52,8 @@ static struct po_program *fresh_program(void)
 
 static void drop_program(struct po_program *p)
 {
-	p->dw = NULL;
-	p->symtab = NULL;
+	p->types = NULL;
+	p->symbols = NULL;
 	p->vmlinux_path = NULL;
 	po_program_destroy(p);
 }
@@ -64,15 +68,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!vmlinux || !*vmlinux)
 		vmlinux = FZ_DEFAULT_VMLINUX;
 	if ((err = po_program_create(&base)) ||
-	    (err = po_program_load_vmlinux(base, vmlinux))) {
+	    (err = po_program_load_vmlinux(base, vmlinux)) ||
+	    (err = po_vmlinux_identify(vmlinux, &base_id))) {
 		fprintf(stderr, "fuzz_decoder: %s (set FUZZ_VMLINUX to a fixture vmlinux)\n",
 			err->message);
 		exit(1);
 	}
 	/* The release, as the dump's VMCOREINFO would give it: from the
 	 * vmlinux's own banner ("Linux version 6.12.57 (...)"). */
-	const char *banner = po_symtab_banner(base->symtab);
-	if (banner && !strncmp(banner, "Linux version ", 14)) {
+	const char *banner = base_id.banner;
+	if (!strncmp(banner, "Linux version ", 14)) {
 		char rel[80];
 		snprintf(rel, sizeof(rel), "%.*s", (int)strcspn(banner + 14, " "),
 			 banner + 14);
@@ -111,8 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		po_program_set_vmcoreinfo_reader(prog, fz_image_vmcoreinfo, &img);
 	/* As po_program_load_vmlinux would: another kernel's build id is a
 	 * mismatch (the CLI stops with exit 7). */
-	const char *bid = po_program_build_id(prog), *ours = po_symtab_build_id(base->symtab);
-	if (bid && ours && strcmp(bid, ours) != 0) {
+	const char *bid = po_program_build_id(prog), *ours = base_id.build_id;
+	if (bid && *ours && strcmp(bid, ours) != 0) {
 		drop_program(prog);
 		fz_image_free(&img);
 		return 0;
@@ -120,7 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct po_error *err = po_program_init_kernel_no_owner(prog);
 	/* A walk over 2^40 PFNs of absent sections is right but takes minutes
 	 * here: not a finding worth a timeout on every mutation of max_pfn. */
-	if (!err && prog->L.max_pfn - prog->L.min_low_pfn <= (1ULL << 22))
+	if (!err && po_kernel(prog)->L.max_pfn - po_kernel(prog)->L.min_low_pfn <=
+			    (1ULL << 22))
 		fz_run_reports(prog, devnull, &img);
 	fz_check(err);
 	drop_program(prog);

@@ -17,7 +17,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "access/dump.h"
+#include "access/program.h"
 
 static char path[64];
 static int fd = -1;
@@ -55,7 +56,7 @@ static void read_some(struct po_program *prog)
 	const struct po_memory_ops *ops = prog->mem_ops;
 	struct po_dump *d = prog->dump;
 
-	/* Keys the kernel model parses (kernel.c). */
+	/* Keys the kernel model parses (kernel/layout.c). */
 	static const char *const keys[] = {
 		"PAGESIZE", "NUMBER(SECTION_SIZE_BITS)", "NUMBER(MAX_PHYSMEM_BITS)",
 		"LENGTH(zone.free_area)", "LENGTH(node_data)", "OSRELEASE",

@@ -39,16 +39,16 @@
 enum {
 	FZ_R_PAGES = 1 << 0,   /* po_report_pages */
 	FZ_R_FREED = 1 << 1,   /* po_report_freed */
-	FZ_R_STACKS = 1 << 2,  /* po_report_stacks_ex (stack_list, or pages) */
+	FZ_R_STACKS = 1 << 2,  /* po_report_stacks (stack_list, or pages) */
 	FZ_R_STACKS_PAGES = 1 << 3, /* stacks --from-pages */
-	FZ_R_TOP = 1 << 4,     /* po_report_top_ex */
+	FZ_R_TOP = 1 << 4,     /* po_report_top */
 	FZ_R_MEMCG = 1 << 5,   /* po_report_memcg */
 	FZ_R_INFO = 1 << 6,    /* po_report_info */
 	FZ_R_PAGE = 1 << 7,    /* po_report_page, po_get_record */
 };
 
 enum {
-	FZ_R2_SORT = 1 << 0,   /* po_sort_feed_dump + print (sort_core.c) */
+	FZ_R2_SORT = 1 << 0,   /* po_sort_feed_dump + print (report/sort.c) */
 	FZ_R2_PAGE_ADDR = 1 << 1, /* po_page_to_pfn of a struct page address */
 };
 

@@ -31,7 +31,10 @@
 #include <string.h>
 
 #include "image.h"
-#include "internal.h"
+#include "access/dump_check.h"
+#include "access/file.h"
+#include "access/program.h"
+#include "kernel/kernel.h"
 
 #define PAGE 4096ULL
 static uint64_t grain = 64; /* -g: bytes recorded around each read */
@@ -88,10 +91,17 @@ static bool add_page(struct recorder *r, uint64_t page)
 	return true;
 }
 
+/* The layout so far (reads come while po_layout_init fills it in). */
+static struct po_layout *layout(struct recorder *r)
+{
+	static struct po_layout none;
+	return r->prog->k ? &r->prog->k->L : &none;
+}
+
 /* Is [addr, addr+len) a section's whole struct page or page_ext array? */
 static bool is_section_array(struct recorder *r, size_t len)
 {
-	struct po_layout *L = &r->prog->L;
+	struct po_layout *L = layout(r);
 	return L->pages_per_section &&
 	       (len == L->pages_per_section * L->sizeof_page ||
 		len == L->pages_per_section * L->page_ext_size);
@@ -119,7 +129,7 @@ static struct po_error *rec_read(void *arg, enum po_addrspace as, uint64_t addr,
 			struct region *g = &r->refused[i];
 			if (addr < g->start || addr - g->start >= g->len)
 				continue;
-			uint64_t unit = g->len / r->prog->L.pages_per_section;
+			uint64_t unit = g->len / layout(r)->pages_per_section;
 			uint64_t lo = g->start + r->win_off * unit;
 			uint64_t hi = lo + r->win_count * unit;
 			if (addr + len <= lo || addr >= hi)
@@ -146,7 +156,7 @@ static void rec_destroy(void *arg)
 		r->ops->destroy(r->arg);
 }
 
-static const struct po_memory_ops rec_ops = { rec_read, rec_destroy };
+static const struct po_memory_ops rec_ops = { .read = rec_read, .destroy = rec_destroy };
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -258,7 +268,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (r.patch) {
-		uint64_t pps = prog->L.pages_per_section;
+		uint64_t pps = po_kernel(prog)->L.pages_per_section;
 		if (r.lo_pfn / pps != (r.hi_pfn - 1) / pps) {
 			fprintf(stderr, "record-image: -P %#llx,%#llx spans sections\n",
 				(unsigned long long)r.lo_pfn, (unsigned long long)r.hi_pfn);

@@ -3,11 +3,6 @@
 #include <string.h>
 
 #include "image.h"
-#include "internal.h"
-#include "report_memcg.h"
-#include "report_opts.h"
-#include "reports.h"
-#include "sort.h"
 
 bool fz_verbose;
 
@@ -28,13 +23,15 @@ void fz_run_reports(struct po_program *prog, FILE *out,
 	struct po_walk_stats st;
 	struct po_stacks_info info;
 	bool owner = po_program_page_owner_enabled(prog);
-	int view = img->flags & FZ_F_VIEW2 ? 2 : img->flags & FZ_F_VIEW1 ? 1 : 0;
 
 	po_report_opts_init(&opts);
 	opts.json = img->flags & FZ_F_JSON;
-	opts.mode = img->flags & FZ_F_MODE2 ? 2 : img->flags & FZ_F_MODE1 ? 1 : 0;
+	opts.mode = img->flags & FZ_F_MODE2 ? PO_PAGES_STACK_HANDLE :
+		    img->flags & FZ_F_MODE1 ? PO_PAGES_HANDLE : PO_PAGES_STACK;
 	opts.dying_only = img->flags & FZ_F_DYING;
 	opts.kernel_order = img->flags & FZ_F_KORDER;
+	opts.view = img->flags & FZ_F_VIEW2 ? PO_STACKS_SHOW_STACKS_HANDLES :
+		    img->flags & FZ_F_VIEW1 ? PO_STACKS_SHOW_HANDLES : PO_STACKS_SHOW_STACKS;
 	if (img->flags & FZ_F_THRESH)
 		opts.threshold = 2;
 	if (img->reports & FZ_R_INFO)
@@ -48,18 +45,18 @@ void fz_run_reports(struct po_program *prog, FILE *out,
 	if (img->reports & FZ_R_FREED)
 		fz_check(po_report_freed(prog, out, &opts, &st));
 	if (img->reports & FZ_R_STACKS) {
-		fz_check(po_report_stacks_ex(prog, out, &opts, view, &info));
+		fz_check(po_report_stacks(prog, out, &opts, &info));
 		po_stacks_info_notes(out, &info);
 	}
 	if (img->reports & FZ_R_STACKS_PAGES) {
 		opts.from_pages = true;
-		fz_check(po_report_stacks_ex(prog, out, &opts, view, &info));
+		fz_check(po_report_stacks(prog, out, &opts, &info));
 		po_stacks_info_notes(out, &info);
 		opts.from_pages = false;
 	}
 	if (img->reports & FZ_R_TOP) {
 		opts.top_n = 3;
-		fz_check(po_report_top_ex(prog, out, &opts, &st));
+		fz_check(po_report_top(prog, out, &opts, &st));
 	}
 	if (img->reports & FZ_R_PAGE) {
 		fz_check(po_report_page(prog, out, img->pfn, &opts));
