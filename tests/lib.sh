@@ -76,8 +76,8 @@ fx_build_c() {
 	mkdir -p "$b/tests"
 	# shellcheck disable=SC2046,SC2086
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $flags \
-		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf) \
+		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma) \
 		-o "$bin" "$TOP/tests/e2e/$1.c" "$lib" \
-		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf) >&2 || return 1
+		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma) >&2 || return 1
 	echo "$bin"
 }
