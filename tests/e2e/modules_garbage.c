@@ -49,7 +49,7 @@ static void wrap_destroy(void *arg)
 	free(w);
 }
 
-static const struct po_memory_ops wrap_ops = { wrap_read, wrap_destroy };
+static const struct po_memory_ops wrap_ops = { .read = wrap_read, .destroy = wrap_destroy };
 
 static struct wrap *W;
 static struct po_program *P;

@@ -35,7 +35,7 @@ static void destroy(void *arg)
 		inner_ops->destroy(inner_arg);
 }
 
-static const struct po_memory_ops ops = { rd, destroy };
+static const struct po_memory_ops ops = { .read = rd, .destroy = destroy };
 
 static int fails;
 #define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)

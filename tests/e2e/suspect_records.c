@@ -113,7 +113,7 @@ static void destroy(void *arg)
 		inner_ops->destroy(inner_arg);
 }
 
-static const struct po_memory_ops ops = { rd, destroy };
+static const struct po_memory_ops ops = { .read = rd, .destroy = destroy };
 
 static struct po_error *count_cb(struct po_program *prog, const struct po_record *rec,
 				 void *arg)
