@@ -120,3 +120,42 @@ install-nodeps: all
 	if [ -f /usr/include/crash/defs.h ]; then $(MAKE) -C plugins/crash && $(MAKE) -C plugins/crash install; fi
 
 .PHONY: deps fixtures $(SETUP_TARGETS) $(SETUP_TARGETS:%=%-nodeps)
+
+# ---- fuzzing (fuzz/README.md) ----
+# libFuzzer targets built with clang into $(FUZZ_BUILD) (the library again,
+# with -fsanitize=fuzzer-no-link,address,undefined); record-image (seed
+# maker) with the normal build.  `make fuzz` runs each target for
+# FUZZ_SECONDS on its committed corpus (fuzz/run.sh; it skips with a message
+# when clang or libFuzzer is missing).
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_TARGETS = fuzz_open_dump fuzz_decoder
+FUZZ_COMMON = fuzz/image.c fuzz/run_reports.c
+FUZZ_VMLINUX_DEFAULT = $(CURDIR)/build/fixtures/6.12/vmlinux
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)" $(FUZZ_BUILD)/libpageowner.a
+	$(MAKE) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_COMMON) fuzz/image.h $(FUZZ_BUILD)/libpageowner.a $(HEADERS)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -Ifuzz $(PKG_CFLAGS) \
+		-DFZ_DEFAULT_VMLINUX='"$(FUZZ_VMLINUX_DEFAULT)"' \
+		-O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		-o $@ $< $(FUZZ_COMMON) $(FUZZ_BUILD)/libpageowner.a $(LDLIBS)
+
+$(BUILD)/fuzz/record-image: fuzz/record_image.c $(FUZZ_COMMON) fuzz/image.h $(BUILD)/libpageowner.a $(HEADERS)
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) -Ifuzz $(LDFLAGS) -o $@ $< $(FUZZ_COMMON) $(BUILD)/libpageowner.a $(LDLIBS)
+
+fuzz-tools: $(BUILD)/fuzz/record-image
+
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) bash fuzz/run.sh
+
+# What CI runs: 30 s per target on the committed corpus.
+fuzz-ci:
+	@FUZZ_SECONDS=30 FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) bash fuzz/run.sh
+
+.PHONY: fuzz fuzz-ci fuzz-build fuzz-tools

@@ -23,11 +23,17 @@ struct sym {
 	unsigned seq;
 };
 
+struct name_ent {
+	const char *name;
+	size_t idx; /* in syms[] */
+};
+
 struct po_symtab {
 	int fd;
 	Elf *elf;
 	struct sym *syms;
 	size_t nr;
+	struct name_ent *by_name; /* syms by name, then by position: lookups */
 	char build_id[130];
 	char *banner;
 };
@@ -61,6 +67,15 @@ static int cmp_sym(const void *a, const void *b)
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct name_ent *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static void read_build_id(struct po_symtab *st)
@@ -207,6 +222,14 @@ struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 		goto fail;
 	}
 	po_qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
+	st->by_name = po_xrealloc_array(NULL, st->nr, sizeof(*st->by_name));
+	if (!st->by_name) {
+		err = &po_error_nomem;
+		goto fail;
+	}
+	for (size_t i = 0; i < st->nr; i++)
+		st->by_name[i] = (struct name_ent){ st->syms[i].name, i };
+	po_qsort(st->by_name, st->nr, sizeof(*st->by_name), cmp_name);
 	read_build_id(st);
 	uint64_t banner;
 	if (po_symtab_lookup(st, "linux_banner", &banner))
@@ -223,6 +246,7 @@ void po_symtab_destroy(struct po_symtab *st)
 	if (!st)
 		return;
 	free(st->syms);
+	free(st->by_name);
 	free(st->banner);
 	if (st->elf)
 		elf_end(st->elf);
@@ -231,15 +255,23 @@ void po_symtab_destroy(struct po_symtab *st)
 	free(st);
 }
 
+/* The first symbol of that name in address order, as a scan of syms[]
+ * would find it: the lowest position among the equal names. */
 bool po_symtab_lookup(struct po_symtab *st, const char *name, uint64_t *addr)
 {
-	for (size_t i = 0; i < st->nr; i++) {
-		if (strcmp(st->syms[i].name, name) == 0) {
-			*addr = st->syms[i].addr;
-			return true;
-		}
+	size_t lo = 0, hi = st->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(st->by_name[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	if (lo == st->nr || strcmp(st->by_name[lo].name, name) != 0)
+		return false;
+	*addr = st->syms[st->by_name[lo].idx].addr;
+	return true;
 }
 
 bool po_symtab_symbolize(struct po_symtab *st, uint64_t addr, const char **name,
