@@ -54,7 +54,7 @@ clean:
 # a makefile is read, so the build must be read after the install.  The
 # TARGET-nodeps targets can be run directly where the packages are installed
 # by other means (a packager's DESTDIR build, say).
-SETUP_TARGETS = demo check bench bench-scale install crash-ext crash9
+SETUP_TARGETS = demo check bench bench-scale install crash-ext crash9 fuzz fuzz-ci
 
 $(SETUP_TARGETS):
 	@sh scripts/deps.sh $@
@@ -151,11 +151,11 @@ $(BUILD)/fuzz/record-image: fuzz/record_image.c $(FUZZ_COMMON) fuzz/image.h $(BU
 
 fuzz-tools: $(BUILD)/fuzz/record-image
 
-fuzz:
+fuzz-nodeps:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) bash fuzz/run.sh
 
 # What CI runs: 30 s per target on the committed corpus.
-fuzz-ci:
+fuzz-ci-nodeps:
 	@FUZZ_SECONDS=30 FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) bash fuzz/run.sh
 
-.PHONY: fuzz fuzz-ci fuzz-build fuzz-tools
+.PHONY: fuzz-build fuzz-tools

@@ -46,6 +46,9 @@ group_pictures="libxml2-utils librsvg2-bin"
 group_bench="python3 bc time"
 #  qemu: bench-scale boots the fixture kernel `make fixtures` built.
 group_qemu="qemu-system-x86"
+#  fuzz: the libFuzzer targets need clang and its runtime (libFuzzer, ASan,
+#    UBSan) from libclang-rt-14-dev.
+group_fuzz="clang libclang-rt-14-dev"
 
 # A make target's groups.
 target_groups() {
@@ -56,6 +59,7 @@ target_groups() {
 	bench) echo build fixtures bench;;
 	bench-scale) echo build fixtures bench qemu;;
 	crash-ext) echo build crash;;
+	fuzz|fuzz-ci) echo build fixtures fuzz;;
 	# scripts/build-crash9.sh installs crash 9's own build dependencies
 	crash9) echo build;;
 	*) return 1;;
