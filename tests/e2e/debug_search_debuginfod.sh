@@ -54,7 +54,7 @@ DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache3 "$PO" info --debug-dir "$t/
 [ -e "$t/cache3" ] && [ -n "$(ls -A "$t/cache3" 2>/dev/null | grep -v '^cache_clean_interval$')" ] &&
 	fail "debuginfod was asked although --debug-dir had it"
 # --no-debuginfod: not asked
-DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache4 "$PO" top --no-debuginfod "$dump" >/dev/null 2>"$t/err"
+DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache4 "$PO" top --no-debuginfod --no-btf "$dump" >/dev/null 2>"$t/err"
 [ $? = 6 ] || fail "--no-debuginfod still asked"
 grep -qF "debuginfod: not asked (--no-debuginfod)" "$t/err" || fail "--no-debuginfod not said"
 
@@ -62,7 +62,7 @@ grep -qF "debuginfod: not asked (--no-debuginfod)" "$t/err" || fail "--no-debugi
 for o in $(fx_versions); do
 	[ "$o" = "$v" ] && continue
 	odump=$(fx_dump "$o" churn d31.zstd) || continue
-	DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache5 "$PO" top "$odump" >/dev/null 2>"$t/err"; rc=$?
+	DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache5 "$PO" top --no-btf "$odump" >/dev/null 2>"$t/err"; rc=$?
 	[ $rc = 6 ] || { cat "$t/err"; fail "$o dump, server without its build: exit $rc"; }
 	grep -qF "debuginfod (DEBUGINFOD_URLS=$url): not found on the servers" "$t/err" ||
 		{ cat "$t/err"; fail "not said that the server lacks it"; }
@@ -70,7 +70,7 @@ for o in $(fx_versions); do
 	# client's cache holding another kernel's vmlinux under this build id
 	obid=$("$PO" info --json "$odump" "$(fx_vmlinux "$o")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["build_id"])')
 	mkdir -p "$t/cache6/$obid"; cp "$vml" "$t/cache6/$obid/debuginfo"
-	DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache6 "$PO" top "$odump" >/dev/null 2>"$t/err"; rc=$?
+	DEBUGINFOD_URLS=$url DEBUGINFOD_CACHE_PATH=$t/cache6 "$PO" top --no-btf "$odump" >/dev/null 2>"$t/err"; rc=$?
 	[ $rc = 6 ] || { cat "$t/err"; fail "a wrong file from debuginfod: exit $rc, want 6"; }
 	grep -qF "$t/cache6/$obid/debuginfo: other build id" "$t/err" ||
 		{ cat "$t/err"; fail "the wrong file from debuginfod is not named"; }
