@@ -41,7 +41,7 @@ static const char usage_text[] =
 "page:   PFN (decimal or 0x hex), or -p, --phys ADDR, or -P, --page STRUCT_PAGE_ADDR\n"
 "        (addresses in hex, 0x optional)\n"
 "stacks: -t, --threshold N   --from-pages   --kernel-order   --handles\n"
-"        --stacks-handles\n"
+"        --stacks-handles   --folded [--offsets] [--root process|memcg|gfp]\n"
 "top:    -n N (stacks to show, default 5)\n"
 "memcg:  --dying   --memcg PATH\n"
 "batch:  --report NAME  -j N  --ordered  --timeout SECONDS  --max-memory SIZE\n"

@@ -23,15 +23,21 @@ static int run_all(struct po_program *prog, const char *what)
 	int bad = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		for (int variant = 0; variant < 3; variant++) {
+		for (int variant = 0; variant < 4; variant++) {
 			struct po_report_opts opts;
 			const char *pfn[] = { "0x1000", NULL };
+			if (variant == 3 && d[i].kind != PO_REPORT_STACKS)
+				continue;
 			po_report_opts_init(&opts);
 			opts.json = variant == 1;
 			if (variant == 2) {
 				opts.from_pages = true; /* stacks */
 				opts.freed = d[i].kind == PO_REPORT_PAGES;
 				opts.nid_list = d[i].kind == PO_REPORT_PAGES ? "0" : NULL;
+			}
+			if (variant == 3) {
+				opts.folded = true; /* stacks --folded --root memcg */
+				opts.root = PO_FOLDED_ROOT_MEMCG;
 			}
 			struct po_error *err = po_report_run(prog, &d[i], &opts,
 							     d[i].operands ? pfn : NULL,
@@ -46,7 +52,8 @@ static int run_all(struct po_program *prog, const char *what)
 	}
 	fclose(null);
 	size_t u = po_types_undeclared(prog);
-	printf("%s: %zu reports x 3 variants, %zu undeclared type lookups\n", what, n, u);
+	printf("%s: %zu reports x 3 variants (and stacks --folded), %zu undeclared type lookups\n",
+	       what, n, u);
 	if (u) {
 		printf("FAIL: %s: %zu lookups of undeclared names (run with PAGEOWNER_DEBUG_TYPES=1)\n",
 		       what, u);
