@@ -706,6 +706,32 @@ uint64_t po_folded_total_pages(const struct po_folded *f);
 size_t po_folded_nr_stacks(const struct po_folded *f);
 uint64_t po_folded_ignored_lines(const struct po_folded *f);
 
+/*
+ * Flame graphs of allocated pages: a self-contained interactive SVG drawn
+ * from folded stacks, without Perl.  Each frame's width is the base pages
+ * allocated below it (the sum of its callees'), the root "all" at the
+ * bottom; hover text with frame, pages, MiB and % of RAM; click to zoom; a
+ * search box; colours by the kind of code, with a legend.  With an old
+ * profile, a differential graph: widths from the new one, each frame red by
+ * its growth or blue by its shrinkage.
+ */
+struct po_flamegraph_opts {
+	unsigned width;       /* image width in pixels, 200 to 100000 (0: 1200) */
+	double minwidth;      /* leave out frames narrower than this many pixels
+				 (the CLI's default: 0.1), or ... */
+	double minwidth_pct;  /* ... this % of the width, when > 0 */
+	const char *title;    /* NULL: "Allocated pages: <release>, <input>" */
+	bool root_frames;     /* the first frame under "all" is a --root frame */
+};
+/*
+ * Write the SVG of f to out.  With old (not NULL), a differential graph of
+ * f against old: widths are f's pages, colours the change since old
+ * (stacks only in old are not drawn: po_report_diff() lists them).
+ */
+struct po_error *po_flamegraph_svg(FILE *out, const struct po_folded *f,
+				   const struct po_folded *old,
+				   const struct po_flamegraph_opts *opts);
+
 /* ---- utilities ---- */
 
 /* A JSON string (RFC 8259): quotes, backslash and control characters

@@ -20,6 +20,7 @@ static const char usage_text[] =
 "  stacks           per-stack totals, as page_owner_stacks/show_stacks prints them\n"
 "  top              the greatest memory consumers (the OOM question)\n"
 "  sort             page_owner_sort-compatible sorting, culling and selecting\n"
+"  flamegraph       an interactive SVG flame graph of the allocated pages\n"
 "  memcg            memory cgroups and the pages that pin dying ones\n"
 "  info             kernel release, dump format, debug info used, layouts, counts\n"
 "  batch            run a report over many dumps (CI)\n"
@@ -48,6 +49,8 @@ static const char usage_text[] =
 "        --shard K/N  --summary;  batch --merge SHARD.jsonl...  (see pageowner-batch(1))\n"
 "sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
 "        debugfs page_owner text file\n"
+"flamegraph: -o FILE.svg  --root KIND  --minwidth N  --diff OLD NEW\n"
+"        (pageowner flamegraph --help, pageowner-flamegraph(1))\n"
 "\n"
 "Options may follow the files.  Numbers are decimal or 0x hex.\n"
 "\n"
@@ -223,6 +226,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "sort"))
 		return po_cmd_sort(argc - 1, argv + 1);
+	/* flamegraph takes one or two inputs, each a dump with its vmlinux or
+	 * a text: it parses its own arguments */
+	if (!strcmp(argv[1], "flamegraph"))
+		return po_cmd_flamegraph(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;

@@ -3,9 +3,9 @@
  * up is declared by the subsystem that asks for it (po_types_want), so the
  * DWARF index finds it in its one pass; a lookup nobody declared would
  * still be answered, but by a search of every compilation unit, and counted
- * here.  Every report runs on a dump, then again without the dump's
- * VMCOREINFO (as inside crash, where the printk types come from the debug
- * info).
+ * here.  Every report (and the folded stacks of flamegraph and diff) runs
+ * on a dump, then again without the dump's VMCOREINFO (as inside crash,
+ * where the printk types come from the debug info).
  * Usage: type_names DUMP VMLINUX   (compiled and run by type_names.sh)
  */
 #include <stdio.h>
@@ -51,8 +51,28 @@ static int run_all(struct po_program *prog, const char *what)
 		}
 	}
 	fclose(null);
+	/* what flamegraph and diff read of a dump: every root, and the
+	 * description (RAM, panic reason) */
+	if (po_program_page_owner_enabled(prog)) {
+		struct po_folded *sets[3] = { NULL, NULL, NULL };
+		struct po_error *err = NULL;
+		for (int r = 0; r < 3 && !err; r++)
+			err = po_folded_create(&(struct po_folded_opts){ .root = PO_FOLDED_ROOT_PROCESS + r },
+					       &sets[r]);
+		if (!err)
+			err = po_folded_from_dump(prog, sets, 3, NULL);
+		if (!err)
+			err = po_folded_describe_dump(prog, "dump", sets, 3);
+		if (err && err->code != PO_ERR_FAULT && err->code != PO_ERR_INVALID) {
+			printf("FAIL: %s: folded stacks: %s\n", what, err->message);
+			bad++;
+		}
+		po_error_destroy(err);
+		for (int r = 0; r < 3; r++)
+			po_folded_destroy(sets[r]);
+	}
 	size_t u = po_types_undeclared(prog);
-	printf("%s: %zu reports x 3 variants (and stacks --folded), %zu undeclared type lookups\n",
+	printf("%s: %zu reports x 3 variants (and stacks --folded, the flame graph's input), %zu undeclared type lookups\n",
 	       what, n, u);
 	if (u) {
 		printf("FAIL: %s: %zu lookups of undeclared names (run with PAGEOWNER_DEBUG_TYPES=1)\n",

@@ -1,12 +1,14 @@
-/* Unit tests of report/folded.c: text inputs (page_owner, show_stacks,
- * folded) and how frames are normalised (offsets, modules, clone suffixes,
- * blanks), roots from a page_owner text, the frame-by-frame sort, many
- * distinct stacks. */
+/* Unit tests of report/folded.c and the frame kinds of report/flamegraph.c:
+ * text inputs (page_owner, show_stacks, folded) and how frames are
+ * normalised (offsets, modules, clone suffixes, blanks), roots from a
+ * page_owner text, the frame-by-frame sort, many distinct stacks, and a
+ * tiny SVG. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pageowner.h"
+#include "report/flamegraph.h"
 #include "report/folded.h"
 
 static int failures, checks;
@@ -160,11 +162,47 @@ static void test_sort_and_many(void)
 	po_folded_destroy(f);
 }
 
+static void test_kinds_and_svg(void)
+{
+	struct po_folded *f = NULL;
+	struct po_error *err;
+	char *svg = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	CHECK(po_frame_kind("get_page_from_freelist", 22) == PO_KIND_ALLOC);
+	CHECK(po_frame_kind("__kmalloc_noprof+0x30/0x60", 26) == PO_KIND_SLAB);
+	CHECK(po_frame_kind("anon_pipe_write", 15) == PO_KIND_FS);
+	CHECK(po_frame_kind("tcp_sendmsg", 11) == PO_KIND_NET);
+	CHECK(po_frame_kind("handle_mm_fault", 15) == PO_KIND_MM);
+	CHECK(po_frame_kind("po_alloc[po_testmod]", 20) == PO_KIND_DRIVER);
+	CHECK(po_frame_kind("virtqueue_add_sgs", 17) == PO_KIND_DRIVER);
+	CHECK(po_frame_kind("do_syscall_64", 13) == PO_KIND_OTHER);
+	CHECK(po_frame_kind("[slab]", 6) == PO_KIND_ROOT);
+
+	CHECK(!po_folded_create(NULL, &f));
+	CHECK(!po_folded_add(f, "x<&>;get_page_from_freelist", 27, 30));
+	CHECK(!po_folded_add(f, "x<&>;kmalloc", 12, 10));
+	out = open_memstream(&svg, &len);
+	CHECK(!po_flamegraph_svg(out, f, NULL, &(struct po_flamegraph_opts){ .width = 400 }));
+	fclose(out);
+	CHECK(strstr(svg, "<title>all (40 pages, 0.2 MiB, 100.00% of all)</title>") != NULL);
+	CHECK(strstr(svg, "<title>x&lt;&amp;&gt; (40 pages") != NULL);
+	CHECK(strstr(svg, "data-s=\"0\" data-p=\"30\"><title>get_page_from_freelist") != NULL);
+	CHECK(strstr(svg, "data-s=\"30\" data-p=\"10\"><title>kmalloc") != NULL);
+	free(svg);
+	err = po_flamegraph_svg(stdout, f, NULL, &(struct po_flamegraph_opts){ .width = 10 });
+	CHECK(err && err->code == PO_ERR_USAGE);
+	po_error_destroy(err);
+	po_folded_destroy(f);
+}
+
 int main(void)
 {
 	test_page_owner_text();
 	test_other_inputs();
 	test_sort_and_many();
+	test_kinds_and_svg();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures != 0;
 }
