@@ -732,6 +732,40 @@ struct po_error *po_flamegraph_svg(FILE *out, const struct po_folded *f,
 				   const struct po_folded *old,
 				   const struct po_flamegraph_opts *opts);
 
+/*
+ * `pageowner diff`: what grew between two page_owner profiles (two dumps,
+ * a dump and a debugfs text, two texts): pages per stack before and after,
+ * the stacks matched by function names without offsets or compiler clone
+ * suffixes (so two builds of a kernel compare), sorted by growth, new and
+ * vanished stacks marked; then the same per process (comm) and per memcg
+ * path.  Memory grows with the distinct keys of both sides.
+ */
+/* One side: three sets filled from the same input. */
+struct po_diff_side {
+	struct po_folded *stacks;  /* no root, no offsets, clone suffixes dropped */
+	struct po_folded *procs;   /* pages per comm (root process, root_only) */
+	struct po_folded *memcgs;  /* pages per memcg path (root memcg, root_only) */
+};
+/* Create the three sets of a side (all NULL on error); destroy them. */
+struct po_error *po_diff_side_create(struct po_diff_side *side);
+void po_diff_side_destroy(struct po_diff_side *side);
+/* The sets as an array for po_folded_from_dump() / po_folded_from_text(). */
+static inline void po_diff_side_sets(struct po_diff_side *side, struct po_folded *sets[3])
+{
+	sets[0] = side->stacks;
+	sets[1] = side->procs;
+	sets[2] = side->memcgs;
+}
+struct po_diff_opts {
+	uint64_t threshold;  /* rows whose change is smaller are not printed (0, 1: all changes) */
+	bool json;
+};
+/* The report, text or one JSON object; "no change" when the two sides have
+ * the same pages everywhere. */
+struct po_error *po_report_diff(FILE *out, const struct po_diff_side *old,
+				const struct po_diff_side *new_,
+				const struct po_diff_opts *opts);
+
 /* ---- utilities ---- */
 
 /* A JSON string (RFC 8259): quotes, backslash and control characters

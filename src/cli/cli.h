@@ -1,7 +1,7 @@
 /* The command line's own interfaces: main.c parses and dispatches; common.c
- * opens the inputs and runs a report; output.c is -o; batch.c, sort.c and
- * flamegraph.c are the commands that are not one report of the library's
- * table (input.c reads flamegraph's inputs). */
+ * opens the inputs and runs a report; output.c is -o; batch.c, sort.c,
+ * flamegraph.c and diff.c are the commands that are not one report of the
+ * library's table (input.c reads the inputs of the last two). */
 #ifndef PO_CLI_H
 #define PO_CLI_H
 #include <stdbool.h>
@@ -129,4 +129,5 @@ int po_cmd_batch(struct po_cli *cli);
 int po_cmd_batch_merge(struct po_cli *cli);
 int po_cmd_sort(int argc, char **argv);
 int po_cmd_flamegraph(int argc, char **argv);  /* flamegraph.c */
+int po_cmd_diff(int argc, char **argv);        /* diff.c */
 #endif

@@ -21,6 +21,7 @@ static const char usage_text[] =
 "  top              the greatest memory consumers (the OOM question)\n"
 "  sort             page_owner_sort-compatible sorting, culling and selecting\n"
 "  flamegraph       an interactive SVG flame graph of the allocated pages\n"
+"  diff OLD NEW     what grew between two dumps (or page_owner texts)\n"
 "  memcg            memory cgroups and the pages that pin dying ones\n"
 "  info             kernel release, dump format, debug info used, layouts, counts\n"
 "  batch            run a report over many dumps (CI)\n"
@@ -51,6 +52,8 @@ static const char usage_text[] =
 "        debugfs page_owner text file\n"
 "flamegraph: -o FILE.svg  --root KIND  --minwidth N  --diff OLD NEW\n"
 "        (pageowner flamegraph --help, pageowner-flamegraph(1))\n"
+"diff:   OLD_DUMP [OLD_VMLINUX] NEW_DUMP [NEW_VMLINUX]  -t N  --json\n"
+"        (pageowner diff --help, pageowner-diff(1))\n"
 "\n"
 "Options may follow the files.  Numbers are decimal or 0x hex.\n"
 "\n"
@@ -226,10 +229,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "sort"))
 		return po_cmd_sort(argc - 1, argv + 1);
-	/* flamegraph takes one or two inputs, each a dump with its vmlinux or
-	 * a text: it parses its own arguments */
+	/* flamegraph and diff take one or two inputs, each a dump with its
+	 * vmlinux or a text: they parse their own arguments */
 	if (!strcmp(argv[1], "flamegraph"))
 		return po_cmd_flamegraph(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return po_cmd_diff(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
