@@ -56,6 +56,7 @@ target_groups() {
 	bench) echo build fixtures bench;;
 	bench-scale) echo build fixtures bench qemu;;
 	crash-ext) echo build crash;;
+	pictures) echo build fixtures pictures;;
 	# scripts/build-crash9.sh installs crash 9's own build dependencies
 	crash9) echo build;;
 	*) return 1;;
