@@ -118,11 +118,12 @@ struct po_input {
 struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlinux,
 				 const char *const *side_vmlinux, struct po_input *in,
 				 int max, int *n);
-/* Read an input into n sets (every set described); the walk's warnings go
- * to stderr as for the other commands.  *missing: PFNs that could not be
- * decoded (--strict). */
-struct po_error *po_input_load(const struct po_input *in, struct po_folded *const *sets,
-			       size_t n, uint64_t *missing);
+/* Read an input into n sets (every set described); a dump is read on
+ * threads threads (0: the CPUs available) with the progress line of the
+ * other commands unless no_progress, and the walk's warnings go to stderr
+ * as theirs do.  *missing: PFNs that could not be decoded (--strict). */
+struct po_error *po_input_load(const struct po_input *in, unsigned threads, bool no_progress,
+			       struct po_folded *const *sets, size_t n, uint64_t *missing);
 
 /* ---- the other commands ---- */
 int po_cmd_batch(struct po_cli *cli);

@@ -26,10 +26,15 @@ static const char diff_usage[] =
 "  --vmlinux F        the vmlinux of both dumps\n"
 "  --old-vmlinux F    the vmlinux of OLD;  --new-vmlinux F  of NEW\n"
 "  --strict           exit 10 when PFNs could not be decoded\n"
+"  --threads N        threads that read a dump (default: the CPUs)\n"
+"  --no-progress      no progress line on a terminal\n"
 "  -h, --help         this help\n"
 "See pageowner-diff(1).\n";
 
-enum { O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT };
+enum {
+	O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS,
+	O_NO_PROGRESS,
+};
 
 static const struct option diff_opts[] = {
 	{ "threshold", required_argument, NULL, 't' },
@@ -39,6 +44,8 @@ static const struct option diff_opts[] = {
 	{ "old-vmlinux", required_argument, NULL, O_OLD_VMLINUX },
 	{ "new-vmlinux", required_argument, NULL, O_NEW_VMLINUX },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -52,7 +59,8 @@ int po_cmd_diff(int argc, char **argv)
 	struct po_error *err = NULL;
 	struct po_cli_output co;
 	uint64_t missing = 0, v;
-	bool strict = false;
+	bool strict = false, no_progress = false;
+	unsigned threads = 0;
 	int c, n, ret = 0;
 	FILE *out;
 
@@ -73,6 +81,15 @@ int po_cmd_diff(int argc, char **argv)
 		case O_OLD_VMLINUX: side_vml[0] = optarg; break;
 		case O_NEW_VMLINUX: side_vml[1] = optarg; break;
 		case O_STRICT: strict = true; break;
+		case O_THREADS:
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024) {
+				fprintf(stderr, "pageowner diff: --threads: '%s' is not a number of threads in [1, 1024]\n"
+					"Try 'pageowner diff --help'.\n", optarg);
+				return 2;
+			}
+			threads = (unsigned)v;
+			break;
+		case O_NO_PROGRESS: no_progress = true; break;
 		case 'h':
 			fputs(diff_usage, stdout);
 			return 0;
@@ -92,7 +109,7 @@ int po_cmd_diff(int argc, char **argv)
 		err = po_diff_side_create(&side[i]);
 		if (!err) {
 			po_diff_side_sets(&side[i], sets);
-			err = po_input_load(&in[i], sets, 3, &m);
+			err = po_input_load(&in[i], threads, no_progress, sets, 3, &m);
 		}
 		missing += m;
 	}

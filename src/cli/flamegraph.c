@@ -36,12 +36,14 @@ static const char fg_usage[] =
 "  --vmlinux F        the vmlinux of every dump; --old-vmlinux F and\n"
 "                     --new-vmlinux F name each side's with --diff\n"
 "  --strict           exit 10 when PFNs could not be decoded\n"
+"  --threads N        threads that read a dump (default: the CPUs)\n"
+"  --no-progress      no progress line on a terminal\n"
 "  -h, --help         this help\n"
 "See pageowner-flamegraph(1).\n";
 
 enum {
 	O_ROOT = 256, O_OFFSETS, O_MINWIDTH, O_WIDTH, O_TITLE, O_DIFF, O_FOLDED,
-	O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT,
+	O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS, O_NO_PROGRESS,
 };
 
 static const struct option fg_opts[] = {
@@ -57,6 +59,8 @@ static const struct option fg_opts[] = {
 	{ "old-vmlinux", required_argument, NULL, O_OLD_VMLINUX },
 	{ "new-vmlinux", required_argument, NULL, O_NEW_VMLINUX },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -76,7 +80,8 @@ int po_cmd_flamegraph(int argc, char **argv)
 	struct po_folded *sets[2] = { NULL, NULL };
 	struct po_input in[2];
 	const char *output = NULL, *any_vml = NULL, *side_vml[2] = { NULL, NULL };
-	bool diff = false, folded = false, strict = false;
+	bool diff = false, folded = false, strict = false, no_progress = false;
+	unsigned threads = 0;
 	struct po_error *err = NULL;
 	struct po_cli_output o;
 	uint64_t missing = 0;
@@ -118,6 +123,15 @@ int po_cmd_flamegraph(int argc, char **argv)
 		case O_OLD_VMLINUX: side_vml[0] = optarg; break;
 		case O_NEW_VMLINUX: side_vml[1] = optarg; break;
 		case O_STRICT: strict = true; break;
+		case O_THREADS: {
+			uint64_t v;
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
+				return fg_usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
+						      optarg);
+			threads = (unsigned)v;
+			break;
+		}
+		case O_NO_PROGRESS: no_progress = true; break;
 		case 'h':
 			fputs(fg_usage, stdout);
 			return 0;
@@ -141,7 +155,7 @@ int po_cmd_flamegraph(int argc, char **argv)
 		uint64_t m = 0;
 		err = po_folded_create(&so, &sets[i]);
 		if (!err)
-			err = po_input_load(&in[i], &sets[i], 1, &m);
+			err = po_input_load(&in[i], threads, no_progress, &sets[i], 1, &m);
 		missing += m;
 	}
 	if (err)

@@ -79,8 +79,8 @@ struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlin
 	return NULL;
 }
 
-struct po_error *po_input_load(const struct po_input *in, struct po_folded *const *sets,
-			       size_t n, uint64_t *missing)
+struct po_error *po_input_load(const struct po_input *in, unsigned threads, bool no_progress,
+			       struct po_folded *const *sets, size_t n, uint64_t *missing)
 {
 	struct po_error *err;
 
@@ -95,6 +95,8 @@ struct po_error *po_input_load(const struct po_input *in, struct po_folded *cons
 		cli.files = files;
 		cli.nfiles = 1;
 		cli.vmlinux = in->vmlinux;
+		cli.threads = threads;
+		cli.no_progress = no_progress;
 		err = po_cli_open(&cli, true);
 		if (!err)
 			err = po_folded_from_dump(cli.prog, sets, n, &st);
