@@ -112,17 +112,19 @@ struct po_input {
  * text starts an input, a vmlinux goes with the dump before it (or, given
  * first, the dump after it).  side_vmlinux[i] (may be NULL) names input
  * i's vmlinux explicitly, any_vmlinux every dump's that has none; a dump
- * still without one takes the only vmlinux given, if only one was.
+ * still without one takes the only vmlinux given, if only one was, else
+ * none: its debug info is searched for (po_cli_open()).
  * Returns a PO_ERR_USAGE or PO_ERR_OS error, or NULL with *n inputs.
  */
 struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlinux,
 				 const char *const *side_vmlinux, struct po_input *in,
 				 int max, int *n);
-/* Read an input into n sets (every set described); a dump is read on
- * threads threads (0: the CPUs available) with the progress line of the
- * other commands unless no_progress, and the walk's warnings go to stderr
- * as theirs do.  *missing: PFNs that could not be decoded (--strict). */
-struct po_error *po_input_load(const struct po_input *in, unsigned threads, bool no_progress,
+/* Read an input into n sets (every set described).  A dump is opened with
+ * po_cli_open() and the options of opts (threads, no_progress, debug_dirs,
+ * no_default_dirs, no_debuginfod, btf, no_btf) as the other commands open
+ * theirs, and the walk's warnings go to stderr as theirs do.  *missing:
+ * PFNs that could not be decoded (--strict). */
+struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing);
 
 /* ---- the other commands ---- */

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -17,8 +18,9 @@ static const char diff_usage[] =
 "stacks matched by function names without offsets (two builds compare),\n"
 "sorted by growth, new and vanished stacks marked; then per process (comm)\n"
 "and per memcg path.  OLD and NEW are each a dump (followed by its vmlinux;\n"
-"one vmlinux given serves both) or a /sys/kernel/debug/page_owner text\n"
-"(show_stacks texts and folded stacks give the stacks only).\n"
+"one vmlinux given serves both; none: found as pageowner(1) says under\n"
+"Finding debug info) or a /sys/kernel/debug/page_owner text (show_stacks\n"
+"texts and folded stacks give the stacks only).\n"
 "\n"
 "  -t, --threshold N  show only changes of at least N pages\n"
 "  --json             one JSON object\n"
@@ -28,12 +30,16 @@ static const char diff_usage[] =
 "  --strict           exit 10 when PFNs could not be decoded\n"
 "  --threads N        threads that read a dump (default: the CPUs)\n"
 "  --no-progress      no progress line on a terminal\n"
+"  --debug-dir DIR    look for a dump's vmlinux in DIR too (repeatable);\n"
+"                     --no-default-dirs, --no-debuginfod: not in the system's\n"
+"                     places, not debuginfod\n"
+"  --btf, --no-btf    a dump's own BTF and kallsyms: only them; never them\n"
 "  -h, --help         this help\n"
 "See pageowner-diff(1).\n";
 
 enum {
 	O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS,
-	O_NO_PROGRESS,
+	O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF, O_NO_BTF,
 };
 
 static const struct option diff_opts[] = {
@@ -46,11 +52,17 @@ static const struct option diff_opts[] = {
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
+	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
+	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
+	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
+	{ "btf", no_argument, NULL, O_BTF },
+	{ "no-btf", no_argument, NULL, O_NO_BTF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-int po_cmd_diff(int argc, char **argv)
+/* base: the options of the dumps' po_cli_open() (po_input_load()) */
+static int diff(struct po_cli *base, int argc, char **argv)
 {
 	struct po_diff_opts o = { 0 };
 	struct po_diff_side side[2];
@@ -59,8 +71,7 @@ int po_cmd_diff(int argc, char **argv)
 	struct po_error *err = NULL;
 	struct po_cli_output co;
 	uint64_t missing = 0, v;
-	bool strict = false, no_progress = false;
-	unsigned threads = 0;
+	bool strict = false;
 	int c, n, ret = 0;
 	FILE *out;
 
@@ -87,9 +98,14 @@ int po_cmd_diff(int argc, char **argv)
 					"Try 'pageowner diff --help'.\n", optarg);
 				return 2;
 			}
-			threads = (unsigned)v;
+			base->threads = (unsigned)v;
 			break;
-		case O_NO_PROGRESS: no_progress = true; break;
+		case O_NO_PROGRESS: base->no_progress = true; break;
+		case O_DEBUG_DIR: base->debug_dirs[base->nr_debug_dirs++] = optarg; break;
+		case O_NO_DEFAULT_DIRS: base->no_default_dirs = true; break;
+		case O_NO_DEBUGINFOD: base->no_debuginfod = true; break;
+		case O_BTF: base->btf = true; break;
+		case O_NO_BTF: base->no_btf = true; break;
 		case 'h':
 			fputs(diff_usage, stdout);
 			return 0;
@@ -109,7 +125,7 @@ int po_cmd_diff(int argc, char **argv)
 		err = po_diff_side_create(&side[i]);
 		if (!err) {
 			po_diff_side_sets(&side[i], sets);
-			err = po_input_load(&in[i], threads, no_progress, sets, 3, &m);
+			err = po_input_load(&in[i], base, sets, 3, &m);
 		}
 		missing += m;
 	}
@@ -134,4 +150,19 @@ done:
 	po_diff_side_destroy(&side[0]);
 	po_diff_side_destroy(&side[1]);
 	return err ? po_cli_fail(err) : ret;
+}
+
+int po_cmd_diff(int argc, char **argv)
+{
+	struct po_cli base;
+	int ret;
+
+	memset(&base, 0, sizeof(base));
+	if (!(base.debug_dirs = calloc((size_t)argc, sizeof(*base.debug_dirs)))) {
+		fprintf(stderr, "pageowner: out of memory\n");
+		return 1;
+	}
+	ret = diff(&base, argc, argv);
+	free(base.debug_dirs);
+	return ret;
 }

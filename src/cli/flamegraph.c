@@ -20,7 +20,8 @@ static const char fg_usage[] =
 "An interactive SVG flame graph of the allocated pages: a frame is as wide as\n"
 "the base pages allocated through it, callers below their callees; hover for\n"
 "pages, MiB and % of RAM, click to zoom, Ctrl-F to search.  INPUT is a dump\n"
-"(with its vmlinux, either order), a /sys/kernel/debug/page_owner text, a\n"
+"(with its vmlinux, either order; without it, found as pageowner(1) says\n"
+"under Finding debug info), a /sys/kernel/debug/page_owner text, a\n"
 "page_owner_stacks/show_stacks text or folded stacks ('-': standard input).\n"
 "\n"
 "  -o, --output F     write the SVG to F (default: standard output)\n"
@@ -38,12 +39,17 @@ static const char fg_usage[] =
 "  --strict           exit 10 when PFNs could not be decoded\n"
 "  --threads N        threads that read a dump (default: the CPUs)\n"
 "  --no-progress      no progress line on a terminal\n"
+"  --debug-dir DIR    look for a dump's vmlinux in DIR too (repeatable);\n"
+"                     --no-default-dirs, --no-debuginfod: not in the system's\n"
+"                     places, not debuginfod\n"
+"  --btf, --no-btf    a dump's own BTF and kallsyms: only them; never them\n"
 "  -h, --help         this help\n"
 "See pageowner-flamegraph(1).\n";
 
 enum {
 	O_ROOT = 256, O_OFFSETS, O_MINWIDTH, O_WIDTH, O_TITLE, O_DIFF, O_FOLDED,
 	O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS, O_NO_PROGRESS,
+	O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF, O_NO_BTF,
 };
 
 static const struct option fg_opts[] = {
@@ -61,6 +67,11 @@ static const struct option fg_opts[] = {
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
+	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
+	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
+	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
+	{ "btf", no_argument, NULL, O_BTF },
+	{ "no-btf", no_argument, NULL, O_NO_BTF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -73,15 +84,15 @@ static int fg_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-int po_cmd_flamegraph(int argc, char **argv)
+/* base: the options of the dumps' po_cli_open() (po_input_load()) */
+static int flamegraph(struct po_cli *base, int argc, char **argv)
 {
 	struct po_flamegraph_opts fo = { .minwidth = 0.1 };
 	struct po_folded_opts so = { 0 };
 	struct po_folded *sets[2] = { NULL, NULL };
 	struct po_input in[2];
 	const char *output = NULL, *any_vml = NULL, *side_vml[2] = { NULL, NULL };
-	bool diff = false, folded = false, strict = false, no_progress = false;
-	unsigned threads = 0;
+	bool diff = false, folded = false, strict = false;
 	struct po_error *err = NULL;
 	struct po_cli_output o;
 	uint64_t missing = 0;
@@ -128,10 +139,15 @@ int po_cmd_flamegraph(int argc, char **argv)
 			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
 				return fg_usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
 						      optarg);
-			threads = (unsigned)v;
+			base->threads = (unsigned)v;
 			break;
 		}
-		case O_NO_PROGRESS: no_progress = true; break;
+		case O_NO_PROGRESS: base->no_progress = true; break;
+		case O_DEBUG_DIR: base->debug_dirs[base->nr_debug_dirs++] = optarg; break;
+		case O_NO_DEFAULT_DIRS: base->no_default_dirs = true; break;
+		case O_NO_DEBUGINFOD: base->no_debuginfod = true; break;
+		case O_BTF: base->btf = true; break;
+		case O_NO_BTF: base->no_btf = true; break;
 		case 'h':
 			fputs(fg_usage, stdout);
 			return 0;
@@ -155,7 +171,7 @@ int po_cmd_flamegraph(int argc, char **argv)
 		uint64_t m = 0;
 		err = po_folded_create(&so, &sets[i]);
 		if (!err)
-			err = po_input_load(&in[i], threads, no_progress, &sets[i], 1, &m);
+			err = po_input_load(&in[i], base, &sets[i], 1, &m);
 		missing += m;
 	}
 	if (err)
@@ -196,4 +212,19 @@ fail:
 	po_folded_destroy(sets[0]);
 	po_folded_destroy(sets[1]);
 	return po_cli_fail(err);
+}
+
+int po_cmd_flamegraph(int argc, char **argv)
+{
+	struct po_cli base;
+	int ret;
+
+	memset(&base, 0, sizeof(base));
+	if (!(base.debug_dirs = calloc((size_t)argc, sizeof(*base.debug_dirs)))) {
+		fprintf(stderr, "pageowner: out of memory\n");
+		return 1;
+	}
+	ret = flamegraph(&base, argc, argv);
+	free(base.debug_dirs);
+	return ret;
 }

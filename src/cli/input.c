@@ -69,17 +69,14 @@ struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlin
 		if (!in[i].dump && in[i].vmlinux)
 			return po_error_create(PO_ERR_USAGE, "%s is not a dump: it needs no vmlinux %s",
 					       in[i].file, in[i].vmlinux);
+		/* else none: po_cli_open() searches for the dump's debug info */
 		if (in[i].dump && !in[i].vmlinux)
 			in[i].vmlinux = any_vmlinux ? any_vmlinux : nvml == 1 ? only : NULL;
-		if (in[i].dump && !in[i].vmlinux)
-			return po_error_create(PO_ERR_USAGE,
-					       "no vmlinux for %s (give the vmlinux with debug info after it, or --vmlinux)",
-					       in[i].file);
 	}
 	return NULL;
 }
 
-struct po_error *po_input_load(const struct po_input *in, unsigned threads, bool no_progress,
+struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing)
 {
 	struct po_error *err;
@@ -95,8 +92,14 @@ struct po_error *po_input_load(const struct po_input *in, unsigned threads, bool
 		cli.files = files;
 		cli.nfiles = 1;
 		cli.vmlinux = in->vmlinux;
-		cli.threads = threads;
-		cli.no_progress = no_progress;
+		cli.threads = opts->threads;
+		cli.no_progress = opts->no_progress;
+		cli.debug_dirs = opts->debug_dirs;
+		cli.nr_debug_dirs = opts->nr_debug_dirs;
+		cli.no_default_dirs = opts->no_default_dirs;
+		cli.no_debuginfod = opts->no_debuginfod;
+		cli.btf = opts->btf;
+		cli.no_btf = opts->no_btf;
 		err = po_cli_open(&cli, true);
 		if (!err)
 			err = po_folded_from_dump(cli.prog, sets, n, &st);

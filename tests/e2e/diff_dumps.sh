@@ -5,7 +5,7 @@
 # memcgs add up to the same change.  `diff X X` reports no change, the ELF
 # and compressed forms of one dump none in stacks; a page_owner text
 # against the dump it was read before shows almost none.  The ways of
-# giving the vmlinux files, and their errors.
+# giving the vmlinux files (or having them found), and their errors.
 . "$(dirname "$0")/../lib.sh"
 chk=$TOP/tests/e2e/diff_check.py
 n=0
@@ -78,7 +78,16 @@ if [ $# -ge 2 ]; then
 fi
 # usage errors
 "$PO" diff "$oom" "$vml" >/dev/null 2>&1; [ $? = 2 ] || fail "diff with one side is not a usage error"
-"$PO" diff "$oom" "$oom" >/dev/null 2>&1; [ $? = 2 ] || fail "diff without a vmlinux is not a usage error"
+# no vmlinux given: found by the search (here a --debug-dir laid out as
+# /usr/lib/debug), the same diff as with it; nothing found is exit 6
+t=$FXCACHE/diff-search; rm -rf "$t"; mkdir -p "$t/deb/boot"
+rel=$("$PO" info --json "$oom" "$vml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])')
+ln -s "$vml" "$t/deb/boot/vmlinux-$rel"
+PAGEOWNER_DEBUG_ROOT=$t/none "$PO" diff --json --no-debuginfod --debug-dir "$t/deb" "$churn" "$oom" \
+	>"$t/found.json" 2>/dev/null || fail "diff with the vmlinux found in --debug-dir"
+cmp -s "$t/found.json" "$d/diff.json" || fail "the vmlinux found by the search gives another diff"
+PAGEOWNER_DEBUG_ROOT=$t/none "$PO" diff --no-debuginfod --no-btf "$oom" "$oom" >/dev/null 2>&1
+[ $? = 6 ] || fail "diff without a vmlinux, none found, is not exit status 6"
 "$PO" diff "$oom" "$oom" "$oom" "$vml" >/dev/null 2>&1; [ $? = 2 ] || fail "three dumps are not a usage error"
 "$PO" diff "$oom" "$vml" "$vml" "$oom" >/dev/null 2>&1 || fail "D V V D is two sides"
 "$PO" diff -t x "$oom" "$oom" "$vml" >/dev/null 2>&1; [ $? = 2 ] || fail "-t x is not a usage error"
