@@ -54,7 +54,7 @@ clean:
 # a makefile is read, so the build must be read after the install.  The
 # TARGET-nodeps targets can be run directly where the packages are installed
 # by other means (a packager's DESTDIR build, say).
-SETUP_TARGETS = demo check bench bench-scale install crash-ext crash9 fuzz fuzz-ci
+SETUP_TARGETS = demo check bench bench-scale install crash-ext crash9 fuzz fuzz-ci pictures
 
 $(SETUP_TARGETS):
 	@sh scripts/deps.sh $@
@@ -102,6 +102,11 @@ bench-scale-nodeps: all
 fixtures:
 	tests/fixtures/make-fixtures
 
+# docs/flamegraph-7.3-oom.{svg,png}, the picture in README.md and
+# pageowner-flamegraph(1), from the 7.3 OOM fixture (rsvg-convert makes the PNG).
+pictures-nodeps: all
+	@bash scripts/pictures.sh
+
 # The crash extension (plugins/crash/pageowner.so, against crash's defs.h).
 crash-ext-nodeps: all
 	$(MAKE) -C plugins/crash
@@ -116,6 +121,8 @@ install-nodeps: all
 	install -D -m 755 $(BUILD)/pageowner $(DESTDIR)$(PREFIX)/bin/pageowner
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/pageowner
+	install -m 644 docs/*.png docs/*.svg $(DESTDIR)$(PREFIX)/share/doc/pageowner/
 	if [ -f man/pageowner-crash.7 ]; then install -D -m 644 man/pageowner-crash.7 $(DESTDIR)$(PREFIX)/share/man/man7/pageowner-crash.7; fi
 	if [ -f /usr/include/crash/defs.h ]; then $(MAKE) -C plugins/crash && $(MAKE) -C plugins/crash install; fi
 

@@ -366,6 +366,16 @@ enum po_stacks_view {
 	PO_STACKS_SHOW_STACKS_HANDLES, /* show_stacks_handles: frames, handle */
 };
 
+/* The first frame of a folded stack (stacks --folded --root, flamegraph
+ * --root), that splits the stacks by who allocated. */
+enum po_folded_root {
+	PO_FOLDED_ROOT_NONE = 0,
+	PO_FOLDED_ROOT_PROCESS, /* comm of the allocating task */
+	PO_FOLDED_ROOT_MEMCG,   /* memcg path (a text gives the leaf name only);
+				   "[slab]", "[uncharged]", "[unreadable]" */
+	PO_FOLDED_ROOT_GFP,     /* gfp flags as %pGg prints them (or 0x mask) */
+};
+
 /* The options of every report; po_report_opts_init() sets the defaults. */
 struct po_report_opts {
 	bool json;
@@ -376,6 +386,9 @@ struct po_report_opts {
 	bool from_pages;           /* stacks */
 	bool kernel_order;         /* stacks */
 	enum po_stacks_view view;  /* stacks */
+	bool folded;               /* stacks: folded lines "caller;...;allocator pages" */
+	bool offsets;              /* stacks --folded: keep +offset/size in frames */
+	enum po_folded_root root;  /* stacks --folded: a first frame */
 	int top_n;                 /* top */
 	bool dying_only;           /* memcg */
 	const char *memcg_path;    /* memcg */
@@ -409,7 +422,10 @@ enum {
 	PO_OPT_DYING,
 	PO_OPT_MEMCG,             /* --memcg PATH */
 	PO_OPT_DMESG,             /* --dmesg FILE */
-	PO_OPT_REPORT_LAST = PO_OPT_DMESG,
+	PO_OPT_FOLDED,            /* stacks --folded */
+	PO_OPT_OFFSETS,           /* --offsets (with --folded) */
+	PO_OPT_ROOT,              /* --root process|memcg|gfp (with --folded) */
+	PO_OPT_REPORT_LAST = PO_OPT_ROOT,
 };
 #define PO_REPORT_SHORT_OPTIONS "t:n:p:P:"
 #define PO_REPORT_LONG_OPTIONS \
@@ -425,6 +441,9 @@ enum {
 	{ "dying", no_argument, NULL, PO_OPT_DYING }, \
 	{ "memcg", required_argument, NULL, PO_OPT_MEMCG }, \
 	{ "dmesg", required_argument, NULL, PO_OPT_DMESG }, \
+	{ "folded", no_argument, NULL, PO_OPT_FOLDED }, \
+	{ "offsets", no_argument, NULL, PO_OPT_OFFSETS }, \
+	{ "root", required_argument, NULL, PO_OPT_ROOT }, \
 	{ "phys", required_argument, NULL, PO_OPT_PHYS }, \
 	{ "page", required_argument, NULL, PO_OPT_PAGE }
 
@@ -510,6 +529,10 @@ struct po_stacks_info {
  * the opts->view files) prints them, or one JSON object.  Uses
  * opts->threshold, from_pages, kernel_order, view; info says where the
  * totals came from (po_stacks_info_notes() puts that in words).
+ * With opts->folded, one line per stack instead, "outermost;...;allocator
+ * pages" (flamegraph.pl's input), always summed from the per-page records;
+ * opts->offsets and root as po_folded_opts; kernel_order keeps first-seen
+ * order instead of most pages first.
  */
 struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 				  const struct po_report_opts *opts,
@@ -619,6 +642,129 @@ void po_sort_print(struct po_sort *s, FILE *out);
 void po_sort_print_json(struct po_sort *s, FILE *out);
 
 
+/*
+ * Folded stacks: the pages of each allocation stack as one string, frames
+ * from the outermost caller to the allocator joined by ';' (the
+ * "stackcollapse" format of flamegraph.pl, inferno and speedscope), summed
+ * from a dump's per-page records, a debugfs page_owner (or show_stacks)
+ * text, or a folded file; the input of `flamegraph` and `diff`.  Memory
+ * grows with the number of distinct stacks, never with the number of pages.
+ *
+ * A frame is the function name without its offset ("pipe_write"), or with
+ * it ("pipe_write+0x240/0x48c") with offsets; a module function has its
+ * module appended ("foo[po_testmod]"); an address without a symbol stays an
+ * address.  Blanks and ';' inside a frame become '_', so that a line is one
+ * ';'-joined stack, one space and an integer.
+ */
+/* "process", "memcg", "gfp" (and "none") -> the root; false if none of them. */
+bool po_folded_parse_root(const char *s, enum po_folded_root *root);
+const char *po_folded_root_name(enum po_folded_root root);
+
+struct po_folded_opts {
+	enum po_folded_root root;
+	bool offsets;      /* keep +offset/size in frames */
+	bool root_only;    /* only the root frame: pages per process/memcg/gfp */
+	bool strip_clones; /* "f.constprop.0", "f.isra.1", "f.cold" -> "f"
+			      (so that two builds compare: diff) */
+	bool optional;     /* a root a text input does not have (show_stacks,
+			      folded) leaves the set empty and unavailable,
+			      instead of being an error */
+};
+
+/* A set of folded stacks with their pages. */
+struct po_folded;
+struct po_error *po_folded_create(const struct po_folded_opts *opts,
+				  struct po_folded **ret);
+void po_folded_destroy(struct po_folded *f);
+/* The pages of every record /sys/kernel/debug/page_owner would print
+ * (suspect ones left out), summed into each of the n sets by its own
+ * options, in one walk. */
+struct po_error *po_folded_from_dump(struct po_program *prog,
+				     struct po_folded *const *sets, size_t n,
+				     struct po_walk_stats *stats);
+/* Describe the n sets as read from prog's dump, file name: kernel release,
+ * page size, RAM and the panic reason from the kernel log (for titles and
+ * headers). */
+struct po_error *po_folded_describe_dump(struct po_program *prog, const char *name,
+					 struct po_folded *const *sets, size_t n);
+/* Read a text into the n sets: a debugfs page_owner text, a show_stacks
+ * text (or `pageowner stacks` output) or folded lines, told apart by its
+ * first non-empty line (name is for messages and titles).  A root needs a
+ * page_owner text: with another input a set that wants one is a
+ * PO_ERR_USAGE error (unless optional).  A few lines not understood are
+ * counted and left out; a text that is mostly not understood is a
+ * PO_ERR_FORMAT error. */
+struct po_error *po_folded_from_text(FILE *in, const char *name,
+				     struct po_folded *const *sets, size_t n);
+/* Most pages first (ties by name). */
+struct po_error *po_folded_sort_pages(struct po_folded *f);
+/* Print "stack pages\n" lines (pages >= threshold), in the current order. */
+void po_folded_print(const struct po_folded *f, FILE *out, uint64_t threshold);
+/* The pages and the distinct stacks of a set, and the lines of a text
+ * input that were not understood. */
+uint64_t po_folded_total_pages(const struct po_folded *f);
+size_t po_folded_nr_stacks(const struct po_folded *f);
+uint64_t po_folded_ignored_lines(const struct po_folded *f);
+
+/*
+ * Flame graphs of allocated pages: a self-contained interactive SVG drawn
+ * from folded stacks, without Perl.  Each frame's width is the base pages
+ * allocated below it (the sum of its callees'), the root "all" at the
+ * bottom; hover text with frame, pages, MiB and % of RAM; click to zoom; a
+ * search box; colours by the kind of code, with a legend.  With an old
+ * profile, a differential graph: widths from the new one, each frame red by
+ * its growth or blue by its shrinkage.
+ */
+struct po_flamegraph_opts {
+	unsigned width;       /* image width in pixels, 200 to 100000 (0: 1200) */
+	double minwidth;      /* leave out frames narrower than this many pixels
+				 (the CLI's default: 0.1), or ... */
+	double minwidth_pct;  /* ... this % of the width, when > 0 */
+	const char *title;    /* NULL: "Allocated pages: <release>, <input>" */
+	bool root_frames;     /* the first frame under "all" is a --root frame */
+};
+/*
+ * Write the SVG of f to out.  With old (not NULL), a differential graph of
+ * f against old: widths are f's pages, colours the change since old
+ * (stacks only in old are not drawn: po_report_diff() lists them).
+ */
+struct po_error *po_flamegraph_svg(FILE *out, const struct po_folded *f,
+				   const struct po_folded *old,
+				   const struct po_flamegraph_opts *opts);
+
+/*
+ * `pageowner diff`: what grew between two page_owner profiles (two dumps,
+ * a dump and a debugfs text, two texts): pages per stack before and after,
+ * the stacks matched by function names without offsets or compiler clone
+ * suffixes (so two builds of a kernel compare), sorted by growth, new and
+ * vanished stacks marked; then the same per process (comm) and per memcg
+ * path.  Memory grows with the distinct keys of both sides.
+ */
+/* One side: three sets filled from the same input. */
+struct po_diff_side {
+	struct po_folded *stacks;  /* no root, no offsets, clone suffixes dropped */
+	struct po_folded *procs;   /* pages per comm (root process, root_only) */
+	struct po_folded *memcgs;  /* pages per memcg path (root memcg, root_only) */
+};
+/* Create the three sets of a side (all NULL on error); destroy them. */
+struct po_error *po_diff_side_create(struct po_diff_side *side);
+void po_diff_side_destroy(struct po_diff_side *side);
+/* The sets as an array for po_folded_from_dump() / po_folded_from_text(). */
+static inline void po_diff_side_sets(struct po_diff_side *side, struct po_folded *sets[3])
+{
+	sets[0] = side->stacks;
+	sets[1] = side->procs;
+	sets[2] = side->memcgs;
+}
+struct po_diff_opts {
+	uint64_t threshold;  /* rows whose change is smaller are not printed (0, 1: all changes) */
+	bool json;
+};
+/* The report, text or one JSON object; "no change" when the two sides have
+ * the same pages everywhere. */
+struct po_error *po_report_diff(FILE *out, const struct po_diff_side *old,
+				const struct po_diff_side *new_,
+				const struct po_diff_opts *opts);
 
 /* ---- utilities ---- */
 

@@ -60,6 +60,7 @@ target_groups() {
 	bench-scale) echo build fixtures bench qemu;;
 	crash-ext) echo build crash;;
 	fuzz|fuzz-ci) echo build fixtures fuzz;;
+	pictures) echo build fixtures pictures;;
 	# scripts/build-crash9.sh installs crash 9's own build dependencies
 	crash9) echo build;;
 	*) return 1;;

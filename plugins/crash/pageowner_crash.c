@@ -353,7 +353,8 @@ static char *help_pageowner[] = {
 	"pages [--mode stack|handle|stack_handle] [--nid LIST] [--freed] [--json]\n"
 	"  pageowner page PFN | -p PHYSADDR | -P PAGE [--json]\n"
 	"  pageowner stacks [-t N] [--from-pages] [--kernel-order] [--handles]\n"
-	"                   [--stacks-handles] [--json]\n"
+	"                   [--stacks-handles] [--folded [--offsets]\n"
+	"                   [--root process|memcg|gfp]] [--json]\n"
 	"  pageowner top [-n N] [--json]\n"
 	"  pageowner memcg [--dying] [--memcg PATH] [--json]\n"
 	"  pageowner info [--json]",
@@ -371,7 +372,10 @@ static char *help_pageowner[] = {
 	"    stacks  per-stack totals as page_owner_stacks/show_stacks prints them",
 	"            (the kernel's stack_list on 6.9+, else summed from the pages);",
 	"            -t: only stacks with at least N base pages; --handles and",
-	"            --stacks-handles: the show_handles, show_stacks_handles views",
+	"            --stacks-handles: the show_handles, show_stacks_handles views;",
+	"            --folded: one line per stack for flame graph tools",
+	"            (\"caller;...;allocator pages\"), --root: a first frame per",
+	"            process, memcg or gfp mask",
 	"    top     the greatest consumers by stack (-n N, default 5), processes,",
 	"            gfp masks, migratetypes and the panic reason",
 	"    memcg   memory cgroups and the pages that pin dying ones (--dying:",

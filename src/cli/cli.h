@@ -1,6 +1,7 @@
 /* The command line's own interfaces: main.c parses and dispatches; common.c
- * opens the inputs and runs a report; output.c is -o; batch.c and sort.c
- * are the commands that are not one report of the library's table. */
+ * opens the inputs and runs a report; output.c is -o; batch.c, sort.c,
+ * flamegraph.c and diff.c are the commands that are not one report of the
+ * library's table (input.c reads the inputs of the last two). */
 #ifndef PO_CLI_H
 #define PO_CLI_H
 #include <stdbool.h>
@@ -97,8 +98,39 @@ void po_summary_add(struct po_summary *s, const char *dump, const char *status,
 		    int exit_code, const char *message, const struct po_jv *top);
 void po_summary_print(struct po_summary *s, FILE *out, bool json);
 
+/* ---- input.c: the inputs of flamegraph and diff ---- */
+/* Each a dump with its vmlinux, or a text (debugfs page_owner, show_stacks,
+ * folded; "-" is standard input), told apart by content as po_cli_open()
+ * does. */
+struct po_input {
+	const char *file;     /* the dump or the text */
+	const char *vmlinux;  /* a dump's vmlinux */
+	bool dump;
+};
+/*
+ * Split the file arguments into at most max inputs, in order: a dump or a
+ * text starts an input, a vmlinux goes with the dump before it (or, given
+ * first, the dump after it).  side_vmlinux[i] (may be NULL) names input
+ * i's vmlinux explicitly, any_vmlinux every dump's that has none; a dump
+ * still without one takes the only vmlinux given, if only one was, else
+ * none: its debug info is searched for (po_cli_open()).
+ * Returns a PO_ERR_USAGE or PO_ERR_OS error, or NULL with *n inputs.
+ */
+struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlinux,
+				 const char *const *side_vmlinux, struct po_input *in,
+				 int max, int *n);
+/* Read an input into n sets (every set described).  A dump is opened with
+ * po_cli_open() and the options of opts (threads, no_progress, debug_dirs,
+ * no_default_dirs, no_debuginfod, btf, no_btf) as the other commands open
+ * theirs, and the walk's warnings go to stderr as theirs do.  *missing:
+ * PFNs that could not be decoded (--strict). */
+struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
+			       struct po_folded *const *sets, size_t n, uint64_t *missing);
+
 /* ---- the other commands ---- */
 int po_cmd_batch(struct po_cli *cli);
 int po_cmd_batch_merge(struct po_cli *cli);
 int po_cmd_sort(int argc, char **argv);
+int po_cmd_flamegraph(int argc, char **argv);  /* flamegraph.c */
+int po_cmd_diff(int argc, char **argv);        /* diff.c */
 #endif

@@ -20,6 +20,8 @@ static const char usage_text[] =
 "  stacks           per-stack totals, as page_owner_stacks/show_stacks prints them\n"
 "  top              the greatest memory consumers (the OOM question)\n"
 "  sort             page_owner_sort-compatible sorting, culling and selecting\n"
+"  flamegraph       an interactive SVG flame graph of the allocated pages\n"
+"  diff OLD NEW     what grew between two dumps (or page_owner texts)\n"
 "  memcg            memory cgroups and the pages that pin dying ones\n"
 "  info             kernel release, dump format, debug info used, layouts, counts\n"
 "  batch            run a report over many dumps (CI)\n"
@@ -41,13 +43,17 @@ static const char usage_text[] =
 "page:   PFN (decimal or 0x hex), or -p, --phys ADDR, or -P, --page STRUCT_PAGE_ADDR\n"
 "        (addresses in hex, 0x optional)\n"
 "stacks: -t, --threshold N   --from-pages   --kernel-order   --handles\n"
-"        --stacks-handles\n"
+"        --stacks-handles   --folded [--offsets] [--root process|memcg|gfp]\n"
 "top:    -n N (stacks to show, default 5)\n"
 "memcg:  --dying   --memcg PATH\n"
 "batch:  --report NAME  -j N  --ordered  --timeout SECONDS  --max-memory SIZE\n"
 "        --shard K/N  --summary;  batch --merge SHARD.jsonl...  (see pageowner-batch(1))\n"
 "sort:   see pageowner-sort(1); INPUT is a dump (with its vmlinux) or a\n"
 "        debugfs page_owner text file\n"
+"flamegraph: -o FILE.svg  --root KIND  --minwidth N  --diff OLD NEW\n"
+"        (pageowner flamegraph --help, pageowner-flamegraph(1))\n"
+"diff:   OLD_DUMP [OLD_VMLINUX] NEW_DUMP [NEW_VMLINUX]  -t N  --json\n"
+"        (pageowner diff --help, pageowner-diff(1))\n"
 "\n"
 "Options may follow the files.  Numbers are decimal or 0x hex.\n"
 "\n"
@@ -223,6 +229,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "sort"))
 		return po_cmd_sort(argc - 1, argv + 1);
+	/* flamegraph and diff take one or two inputs, each a dump with its
+	 * vmlinux or a text: they parse their own arguments */
+	if (!strcmp(argv[1], "flamegraph"))
+		return po_cmd_flamegraph(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return po_cmd_diff(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;

@@ -50,6 +50,7 @@ static const struct { int opt; const char *name; } opt_names[] = {
 	{ PO_OPT_HANDLES, "handles" }, { PO_OPT_STACKS_HANDLES, "stacks-handles" },
 	{ PO_OPT_TOP_N, "n" }, { PO_OPT_DYING, "dying" }, { PO_OPT_MEMCG, "memcg" },
 	{ PO_OPT_PHYS, "phys" }, { PO_OPT_PAGE, "page" }, { PO_OPT_DMESG, "dmesg" },
+	{ PO_OPT_FOLDED, "folded" }, { PO_OPT_OFFSETS, "offsets" }, { PO_OPT_ROOT, "root" },
 };
 
 const char *po_report_opt_name(int opt)
@@ -95,6 +96,16 @@ struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
 	case PO_OPT_DMESG: opts->dmesg = arg; break;
 	case PO_OPT_PHYS: opts->phys = arg; break;
 	case PO_OPT_PAGE: opts->page = arg; break;
+	case PO_OPT_FOLDED: opts->folded = true; break;
+	case PO_OPT_OFFSETS: opts->offsets = true; break;
+	case PO_OPT_ROOT: {
+		enum po_folded_root r;
+		if (!po_folded_parse_root(arg, &r) || r == PO_FOLDED_ROOT_NONE)
+			return po_error_create(PO_ERR_USAGE,
+					       "--root: '%s' is not process, memcg or gfp", arg ? arg : "");
+		opts->root = r;
+		break;
+	}
 	default:
 		return po_error_create(PO_ERR_USAGE, "option %d is not a report option", opt);
 	}

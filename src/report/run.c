@@ -14,7 +14,7 @@
 
 static const struct {
 	struct po_report_desc d;
-	int opts[8]; /* the options it takes besides --json; 0 ends */
+	int opts[12]; /* the options it takes besides --json; 0 ends */
 } table[] = {
 	{ { "pages", PO_REPORT_PAGES, true, 0,
 	    "every allocated page, as /sys/kernel/debug/page_owner prints it" },
@@ -25,7 +25,7 @@ static const struct {
 	{ { "stacks", PO_REPORT_STACKS, true, 0,
 	    "per-stack totals, as page_owner_stacks/show_stacks prints them" },
 	  { PO_OPT_THRESHOLD, PO_OPT_FROM_PAGES, PO_OPT_KERNEL_ORDER, PO_OPT_HANDLES,
-	    PO_OPT_STACKS_HANDLES } },
+	    PO_OPT_STACKS_HANDLES, PO_OPT_FOLDED, PO_OPT_OFFSETS, PO_OPT_ROOT } },
 	{ { "top", PO_REPORT_TOP, true, 0,
 	    "the greatest memory consumers (the OOM question)" },
 	  { PO_OPT_TOP_N, PO_OPT_DMESG } },

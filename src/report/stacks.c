@@ -23,6 +23,7 @@
 #include "base/keymap.h"
 #include "base/util.h"
 #include "kernel/stackdepot.h"
+#include "report/folded.h"
 #include "access/debuginfo.h"
 #include "access/program.h"
 
@@ -190,6 +191,11 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 	struct po_error *err;
 	bool first = true;
 
+	/* --folded: one line per stack, for flame graphs (folded.c) */
+	if (opts->folded)
+		return po_report_folded(prog, out, opts, info);
+	if (opts->root || opts->offsets)
+		return po_error_create(PO_ERR_USAGE, "--root and --offsets go with --folded");
 	memset(info, 0, sizeof(*info));
 	if (!opts->from_pages && po_have_stack_list(prog)) {
 		info->source = PO_STACKS_FROM_STACK_LIST;

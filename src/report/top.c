@@ -17,6 +17,7 @@
 #include "base/keymap.h"
 #include "kernel/kmsg.h"
 #include "kernel/stackdepot.h"
+#include "report/top.h"
 #include "access/debuginfo.h"
 #include "access/file.h"
 #include "access/program.h"
@@ -96,19 +97,15 @@ static const char *mt_name(struct po_program *prog, int m)
 	return m == MAX_MT ? "(unknown)" : po_migratetype_name(prog, m);
 }
 
-struct totals {
-	bool have_ram, have_free, have_used;
-	uint64_t ram, free_pages;
-	uint64_t used;          /* RAM - free (0 if free > RAM) */
-	char ram_src[64], free_src[64];
-};
-
-static void read_totals(struct po_program *prog, struct totals *t)
+struct po_error *po_mem_totals(struct po_program *prog, struct po_mem_totals *t)
 {
+	struct po_error *err;
 	uint64_t addr, v;
 	int64_t nr_free;
 
 	memset(t, 0, sizeof(*t));
+	if ((err = po_types_want_list(prog, &types)))
+		return err;
 	if (po_symbol_addr(prog, "_totalram_pages", &addr) &&
 	    !po_read_u64(prog, addr, &v)) {
 		t->have_ram = true;
@@ -132,6 +129,7 @@ static void read_totals(struct po_program *prog, struct totals *t)
 	t->have_used = t->have_ram && t->have_free;
 	if (t->have_used && t->ram > t->free_pages)
 		t->used = t->ram - t->free_pages;
+	return NULL;
 }
 
 static double mib(struct po_program *prog, uint64_t pages)
@@ -151,7 +149,7 @@ static bool is_oom_reason(const char *r)
 }
 
 static struct po_error *print_text(struct po_program *prog, FILE *out, struct top_ctx *c,
-				   size_t n, const struct totals *t, uint64_t ram,
+				   size_t n, const struct po_mem_totals *t, uint64_t ram,
 				   const struct po_walk_stats *ws, const char *panic,
 				   const char *kmsg_err, const char *panic_file)
 {
@@ -242,7 +240,7 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 }
 
 static struct po_error *print_json(struct po_program *prog, FILE *out, struct top_ctx *c,
-				   size_t n, const struct totals *t, uint64_t ram,
+				   size_t n, const struct po_mem_totals *t, uint64_t ram,
 				   const struct po_walk_stats *ws, const char *panic,
 				   const char *kmsg_err, const char *panic_file)
 {
@@ -356,7 +354,7 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 			       struct po_walk_stats *stats)
 {
 	struct top_ctx c;
-	struct totals t;
+	struct po_mem_totals t;
 	struct po_error *err, *kerr;
 	char panic[512];
 	bool found = false;
@@ -374,9 +372,10 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 		err = po_keymap_sort(&c.procs, by_pages);
 	if (!err)
 		err = po_keymap_sort(&c.gfps, by_pages);
+	if (!err)
+		err = po_mem_totals(prog, &t);
 	if (err)
 		goto out;
-	read_totals(prog, &t);
 	ram = t.have_ram ? t.ram : 0;
 	kerr = po_kmsg_panic_reason(prog, panic, sizeof(panic), &found);
 	if (kerr && kerr->code == PO_ERR_NOMEM) {

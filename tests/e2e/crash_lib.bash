@@ -149,6 +149,7 @@ crash_compare() {
 		"stacks|stacks|"
 		"stacks_json|stacks --json|"
 		"stacks_t|stacks -t 64 --handles|stacks --threshold 64 --handles"
+		"stacks_folded|stacks --folded --root memcg|"
 		"top|top|"
 		"top_json|top -n 3 --json|"
 		"memcg|memcg|"

@@ -1,9 +1,10 @@
 # --threads N reads memory sections ahead on N threads, each with its own
 # libkdumpfile context; the report must not change: stdout, stderr and the
 # exit status of every whole-dump report on every fixture dump (its
-# compressed form; the other forms with pages and top), and sort, are
-# byte-identical to --threads 1; 3 threads on the OOM dumps.  Also: a bad --threads is a usage
-# error, and the progress line never reaches a non-terminal stderr.
+# compressed form; the other forms with pages and top), sort, flamegraph
+# and diff are byte-identical to --threads 1; 3 threads on the OOM dumps.
+# Also: a bad --threads is a usage error, and the progress line never
+# reaches a non-terminal stderr.
 . "$(dirname "$0")/../lib.sh"
 reports=("pages" "pages --json" "pages --freed" "stacks" "stacks --json" "stacks --from-pages"
 	 "top" "top --json" "memcg" "memcg --json" "memcg --dying" "info")
@@ -44,6 +45,20 @@ for v in $(fx_versions); do
 	done
 done
 [ "$n" -gt 0 ] || skip "no fixture dumps"
+# flamegraph and diff read their dumps through the same walk
+for v in $(fx_versions); do
+	oom=$(fx_dump "$v" oom d31.zstd) && churn=$(fx_dump "$v" churn d31.zstd) || continue
+	vml=$(fx_vmlinux "$v")
+	for cmd in "flamegraph $oom" "diff $churn $oom"; do
+		# shellcheck disable=SC2086
+		"$PO" $cmd "$vml" --threads 1 >"$tmp/1.out" 2>"$tmp/1.err"; r1=$?
+		# shellcheck disable=SC2086
+		"$PO" $cmd "$vml" --threads 3 >"$tmp/t.out" 2>"$tmp/t.err"; rt=$?
+		[ "$r1" = "$rt" ] && cmp -s "$tmp/1.out" "$tmp/t.out" && cmp -s "$tmp/1.err" "$tmp/t.err" ||
+			fail "$v ${cmd%% *}: differs between 1 and 3 threads"
+		n=$((n + 1))
+	done
+done
 note "$n runs with 2 or 3 threads byte-identical to 1 thread"
 
 dump=$(fx_dump 6.12 oom d31.zstd) || dump=$(fx_dump "$(fx_versions | head -1)" oom d31.zstd)

@@ -53,6 +53,13 @@ int main(void)
 	CHECK(!set(&o, PO_OPT_DYING, NULL) && o.dying_only);
 	CHECK(!set(&o, PO_OPT_MEMCG, "/a/b") && !strcmp(o.memcg_path, "/a/b"));
 	CHECK(set(&o, 'o', "file") != NULL);
+	CHECK(!set(&o, PO_OPT_FOLDED, NULL) && o.folded);
+	CHECK(!set(&o, PO_OPT_OFFSETS, NULL) && o.offsets);
+	CHECK(!set(&o, PO_OPT_ROOT, "memcg") && o.root == PO_FOLDED_ROOT_MEMCG);
+	CHECK(!set(&o, PO_OPT_ROOT, "gfp") && o.root == PO_FOLDED_ROOT_GFP);
+	m = set(&o, PO_OPT_ROOT, "none");
+	CHECK(m && !strcmp(m, "--root: 'none' is not process, memcg or gfp") && o.root == PO_FOLDED_ROOT_GFP);
+	CHECK(!strcmp(po_report_opt_name(PO_OPT_ROOT), "root"));
 
 	CHECK(po_parse_u64("0x1f", &v) && v == 31);
 	CHECK(po_parse_u64("010", &v) && v == 10);     /* never octal */

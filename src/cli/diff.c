@@ -1,0 +1,168 @@
+/*
+ * `pageowner diff [OPTIONS] OLD [OLD_VMLINUX] NEW [NEW_VMLINUX]`: the
+ * command line of po_report_diff() (report/diff.c), inputs read by input.c.  Each side is a dump (with its vmlinux)
+ * or a debugfs page_owner text; show_stacks texts and folded stacks give
+ * the stacks only.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char diff_usage[] =
+"Usage: pageowner diff [OPTIONS] OLD [OLD_VMLINUX] NEW [NEW_VMLINUX]\n"
+"\n"
+"What grew between two page_owner profiles: pages per stack before and after,\n"
+"stacks matched by function names without offsets (two builds compare),\n"
+"sorted by growth, new and vanished stacks marked; then per process (comm)\n"
+"and per memcg path.  OLD and NEW are each a dump (followed by its vmlinux;\n"
+"one vmlinux given serves both; none: found as pageowner(1) says under\n"
+"Finding debug info) or a /sys/kernel/debug/page_owner text (show_stacks\n"
+"texts and folded stacks give the stacks only).\n"
+"\n"
+"  -t, --threshold N  show only changes of at least N pages\n"
+"  --json             one JSON object\n"
+"  -o, --output F     write to F\n"
+"  --vmlinux F        the vmlinux of both dumps\n"
+"  --old-vmlinux F    the vmlinux of OLD;  --new-vmlinux F  of NEW\n"
+"  --strict           exit 10 when PFNs could not be decoded\n"
+"  --threads N        threads that read a dump (default: the CPUs)\n"
+"  --no-progress      no progress line on a terminal\n"
+"  --debug-dir DIR    look for a dump's vmlinux in DIR too (repeatable);\n"
+"                     --no-default-dirs, --no-debuginfod: not in the system's\n"
+"                     places, not debuginfod\n"
+"  --btf, --no-btf    a dump's own BTF and kallsyms: only them; never them\n"
+"  -h, --help         this help\n"
+"See pageowner-diff(1).\n";
+
+enum {
+	O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS,
+	O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF, O_NO_BTF,
+};
+
+static const struct option diff_opts[] = {
+	{ "threshold", required_argument, NULL, 't' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "vmlinux", required_argument, NULL, O_VMLINUX },
+	{ "old-vmlinux", required_argument, NULL, O_OLD_VMLINUX },
+	{ "new-vmlinux", required_argument, NULL, O_NEW_VMLINUX },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
+	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
+	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
+	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
+	{ "btf", no_argument, NULL, O_BTF },
+	{ "no-btf", no_argument, NULL, O_NO_BTF },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* base: the options of the dumps' po_cli_open() (po_input_load()) */
+static int diff(struct po_cli *base, int argc, char **argv)
+{
+	struct po_diff_opts o = { 0 };
+	struct po_diff_side side[2];
+	struct po_input in[2];
+	const char *output = NULL, *any_vml = NULL, *side_vml[2] = { NULL, NULL };
+	struct po_error *err = NULL;
+	struct po_cli_output co;
+	uint64_t missing = 0, v;
+	bool strict = false;
+	int c, n, ret = 0;
+	FILE *out;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:o:h", diff_opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!po_parse_u64(optarg, &v)) {
+				fprintf(stderr, "pageowner diff: --threshold: '%s' is not a number\n"
+					"Try 'pageowner diff --help'.\n", optarg);
+				return 2;
+			}
+			o.threshold = v;
+			break;
+		case O_JSON: o.json = true; break;
+		case 'o': output = optarg; break;
+		case O_VMLINUX: any_vml = optarg; break;
+		case O_OLD_VMLINUX: side_vml[0] = optarg; break;
+		case O_NEW_VMLINUX: side_vml[1] = optarg; break;
+		case O_STRICT: strict = true; break;
+		case O_THREADS:
+			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024) {
+				fprintf(stderr, "pageowner diff: --threads: '%s' is not a number of threads in [1, 1024]\n"
+					"Try 'pageowner diff --help'.\n", optarg);
+				return 2;
+			}
+			base->threads = (unsigned)v;
+			break;
+		case O_NO_PROGRESS: base->no_progress = true; break;
+		case O_DEBUG_DIR: base->debug_dirs[base->nr_debug_dirs++] = optarg; break;
+		case O_NO_DEFAULT_DIRS: base->no_default_dirs = true; break;
+		case O_NO_DEBUGINFOD: base->no_debuginfod = true; break;
+		case O_BTF: base->btf = true; break;
+		case O_NO_BTF: base->no_btf = true; break;
+		case 'h':
+			fputs(diff_usage, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	err = po_inputs_split(argv + optind, argc - optind, any_vml, side_vml, in, 2, &n);
+	if (!err && n != 2)
+		err = po_error_create(PO_ERR_USAGE, "diff needs OLD and NEW (see pageowner diff --help)");
+	if (err)
+		return po_cli_fail(err);
+	memset(side, 0, sizeof(side));
+	for (int i = 0; i < 2 && !err; i++) {
+		struct po_folded *sets[3];
+		uint64_t m = 0;
+		err = po_diff_side_create(&side[i]);
+		if (!err) {
+			po_diff_side_sets(&side[i], sets);
+			err = po_input_load(&in[i], base, sets, 3, &m);
+		}
+		missing += m;
+	}
+	if (err)
+		goto done;
+	/* the output only now that the inputs are read; never one of them */
+	const char *inputs[4];
+	size_t ni = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(in[i].file, "-"))
+			inputs[ni++] = in[i].file;
+		if (in[i].vmlinux)
+			inputs[ni++] = in[i].vmlinux;
+	}
+	if ((err = po_cli_output_open(&co, output, inputs, ni, &out)))
+		goto done;
+	err = po_report_diff(out, &side[0], &side[1], &o);
+	if (!err && strict && missing)
+		ret = 10;
+	ret = po_cli_output_close(&co, err ? 1 : ret, !err);
+done:
+	po_diff_side_destroy(&side[0]);
+	po_diff_side_destroy(&side[1]);
+	return err ? po_cli_fail(err) : ret;
+}
+
+int po_cmd_diff(int argc, char **argv)
+{
+	struct po_cli base;
+	int ret;
+
+	memset(&base, 0, sizeof(base));
+	if (!(base.debug_dirs = calloc((size_t)argc, sizeof(*base.debug_dirs)))) {
+		fprintf(stderr, "pageowner: out of memory\n");
+		return 1;
+	}
+	ret = diff(&base, argc, argv);
+	free(base.debug_dirs);
+	return ret;
+}
