@@ -639,11 +639,24 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 		return NULL;
 	}
 	uint64_t head = init + off_tasks;
+	/* the list positions walked: a cycle that does not come back to the
+	 * head stops at its first repeat (else 10^6 steps, its tasks counted
+	 * again on every turn) */
+	struct po_keymap seen = PO_KEYMAP_INIT(uint64_t);
 	pos = head;
 	for (unsigned n = 0; n < 1000000; n++) {
 		uint64_t task = pos - off_tasks, cset, css;
 		if (n && pos == head)
 			break;
+		if (po_keymap_find(&seen, pos)) {
+			po_cg_warn(t, "the task list loops back to task %#llx after %u tasks; stopped",
+				   (unsigned long long)task, n);
+			break;
+		}
+		if (!po_keymap_append(&seen, pos)) {
+			po_keymap_free(&seen);
+			return &po_error_nomem;
+		}
 		if (rd64(prog, task, off_cgroups, &cset) &&
 		    rd64(prog, cset, off_subsys + 8 * (size_t)t->memory_ssid, &css) && css) {
 			size_t i = po_cg_tree_find(t, css - off_css);
@@ -651,8 +664,10 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 			if (nd && nd->nr_tasks < 100000) {
 				struct po_cg_task *tk = po_xrealloc_array(nd->tasks, nd->nr_tasks + 1,
 									  sizeof(*tk));
-				if (!tk)
+				if (!tk) {
+					po_keymap_free(&seen);
 					return &po_error_nomem;
+				}
 				nd->tasks = tk;
 				tk = &tk[nd->nr_tasks++];
 				memset(tk, 0, sizeof(*tk));
@@ -681,6 +696,7 @@ struct po_error *po_cg_tree_read_tasks(struct po_program *prog, struct po_cg_tre
 		if (n == 999999)
 			po_cg_warn(t, "the task list is too long; stopped");
 	}
+	po_keymap_free(&seen);
 	t->tasks_read = true;
 	return count_csets(t);
 }
