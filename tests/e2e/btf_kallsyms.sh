@@ -61,6 +61,10 @@ for v in 6.1 6.12; do
 	for sc in churn oom nopo; do
 		[ -d "$FX/$v/$sc" ] || continue
 		for f in $(fx_forms "$v" "$sc"); do
+			# under the sanitizers (several times slower, and CI runs both
+			# builds in 30 minutes) the compressed form of each dump only;
+			# the release build compares every form
+			case $PO in *asan*) [ "$f" = d31.zstd ] || continue;; esac
 			dump=$(fx_dump "$v" "$sc" "$f") || continue
 			check "$v" "$sc" "$f"
 		done
