@@ -119,6 +119,9 @@ struct po_input {
 struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlinux,
 				 const char *const *side_vmlinux, struct po_input *in,
 				 int max, int *n);
+/* The files of n inputs that -o must not name (not "-"): at most 2 n into
+ * paths; their number. */
+size_t po_input_paths(const struct po_input *in, int n, const char **paths);
 /* Read an input into n sets (every set described).  A dump is opened with
  * po_cli_open() and the options of opts (threads, no_progress, debug_dirs,
  * no_default_dirs, no_debuginfod, btf, no_btf) as the other commands open

@@ -133,13 +133,7 @@ static int diff(struct po_cli *base, int argc, char **argv)
 		goto done;
 	/* the output only now that the inputs are read; never one of them */
 	const char *inputs[4];
-	size_t ni = 0;
-	for (int i = 0; i < n; i++) {
-		if (strcmp(in[i].file, "-"))
-			inputs[ni++] = in[i].file;
-		if (in[i].vmlinux)
-			inputs[ni++] = in[i].vmlinux;
-	}
+	size_t ni = po_input_paths(in, n, inputs);
 	if ((err = po_cli_output_open(&co, output, inputs, ni, &out)))
 		goto done;
 	err = po_report_diff(out, &side[0], &side[1], &o);

@@ -179,13 +179,7 @@ static int flamegraph(struct po_cli *base, int argc, char **argv)
 	/* the output only now that the inputs are read; never one of them, and
 	 * an existing file is replaced only when the SVG is complete */
 	const char *inputs[4];
-	size_t ni = 0;
-	for (int i = 0; i < n; i++) {
-		if (strcmp(in[i].file, "-"))
-			inputs[ni++] = in[i].file;
-		if (in[i].vmlinux)
-			inputs[ni++] = in[i].vmlinux;
-	}
+	size_t ni = po_input_paths(in, n, inputs);
 	if ((err = po_cli_output_open(&o, output, inputs, ni, &out)))
 		goto fail;
 	if (folded) {

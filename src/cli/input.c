@@ -76,6 +76,19 @@ struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlin
 	return NULL;
 }
 
+size_t po_input_paths(const struct po_input *in, int n, const char **paths)
+{
+	size_t ni = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(in[i].file, "-"))
+			paths[ni++] = in[i].file;
+		if (in[i].vmlinux)
+			paths[ni++] = in[i].vmlinux;
+	}
+	return ni;
+}
+
 struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing)
 {
