@@ -283,13 +283,13 @@ static struct po_error *check_kdump(int fd, const char *path, uint64_t size,
 	if (sub_hdr_size < 0)
 		return corrupt(path, "corrupt kdump header: sub_hdr_size %d blocks is negative",
 			       sub_hdr_size);
-	if ((uint64_t)(1 + sub_hdr_size) * bs > size)
+	if ((1 + (uint64_t)sub_hdr_size) * bs > size)
 		return truncated(path, size, "the kdump sub-header (sub_hdr_size blocks)", bs,
 				 (uint64_t)sub_hdr_size * bs);
 	if (bitmap_blocks == 0 || 8ULL * bitmap_blocks * bs < max_mapnr)
 		return corrupt(path, "corrupt kdump header: bitmap_blocks %u of %u bytes cannot cover max_mapnr %llu PFNs",
 			       bitmap_blocks, bs, (unsigned long long)max_mapnr);
-	uint64_t bm_start = (uint64_t)(1 + sub_hdr_size) * bs;
+	uint64_t bm_start = (1 + (uint64_t)sub_hdr_size) * bs;
 	uint64_t bm_len = (uint64_t)bitmap_blocks * bs;
 	if (!in_file(bm_start, bm_len, size))
 		return truncated(path, size, "the page bitmaps", bm_start, bm_len);
