@@ -543,13 +543,13 @@ static int run_dump(struct batch *b, void *arg, struct child *ch)
 	c.nfiles = 1;
 	c.candidates = b->cands;
 	c.nr_candidates = b->nr_vmls;
-	c.say_vmlinux = !c.btf;
+	c.say_vmlinux = !c.dump.btf;
 	c.output = NULL;
 	memset(&c.outf, 0, sizeof(c.outf));
 	c.out = out;
 	c.prog = NULL;
-	if (!c.threads)
-		c.threads = 1; /* the other dumps use the other CPUs */
+	if (!c.dump.threads)
+		c.dump.threads = 1; /* the other dumps use the other CPUs */
 	/* the child exits soon: the string lives until then */
 	char *dmesg = c.opts.dmesg ? NULL : saved_dmesg(dump);
 	if (dmesg && !strcmp(b->report, "top"))
@@ -1040,8 +1040,8 @@ int po_cmd_batch(struct po_cli *cli)
 		scan(&b, cli->files[i], 0, true, false);
 	}
 	b.root = NULL;
-	for (int i = 0; i < cli->nr_debug_dirs; i++)
-		scan(&b, cli->debug_dirs[i], 0, false, true);
+	for (int i = 0; i < cli->dump.nr_debug_dirs; i++)
+		scan(&b, cli->dump.debug_dirs[i], 0, false, true);
 	if (b.shard_n)
 		keep_shard(&b);
 	/* the output is none of the files read */

@@ -23,6 +23,39 @@ struct po_error *po_cli_output_open(struct po_cli_output *o, const char *path,
  * 3 after a write error. */
 int po_cli_output_close(struct po_cli_output *o, int ret, bool keep);
 
+/* ---- common.c: the options of every command that opens a dump ---- */
+struct po_cli_dump_opts {
+	unsigned threads;         /* --threads N (0: the CPUs available) */
+	bool no_progress;         /* --no-progress */
+	const char **debug_dirs;  /* --debug-dir DIR, in order (repeatable) */
+	int nr_debug_dirs;
+	bool no_default_dirs;     /* --no-default-dirs */
+	bool no_debuginfod;       /* --no-debuginfod */
+	bool btf;                 /* --btf: the dump's own BTF and kallsyms */
+	bool no_btf;              /* --no-btf: not them, even as the last step */
+};
+/* Their getopt_long() values (above any command's own, below the library's
+ * PO_OPT_REPORT_FIRST) and entries, for a
+ * command's table; --vmlinux is each command's own (diff and flamegraph
+ * take one per side). */
+enum {
+	PO_CLI_O_THREADS = 0x800, PO_CLI_O_NO_PROGRESS, PO_CLI_O_DEBUG_DIR,
+	PO_CLI_O_NO_DEFAULT_DIRS, PO_CLI_O_NO_DEBUGINFOD, PO_CLI_O_BTF, PO_CLI_O_NO_BTF,
+};
+#define PO_CLI_DUMP_LONG_OPTIONS \
+	{ "threads", required_argument, NULL, PO_CLI_O_THREADS }, \
+	{ "no-progress", no_argument, NULL, PO_CLI_O_NO_PROGRESS }, \
+	{ "debug-dir", required_argument, NULL, PO_CLI_O_DEBUG_DIR }, \
+	{ "no-default-dirs", no_argument, NULL, PO_CLI_O_NO_DEFAULT_DIRS }, \
+	{ "no-debuginfod", no_argument, NULL, PO_CLI_O_NO_DEBUGINFOD }, \
+	{ "btf", no_argument, NULL, PO_CLI_O_BTF }, \
+	{ "no-btf", no_argument, NULL, PO_CLI_O_NO_BTF }
+/* Option c with its argument: set in d and 1 if it is one of them; 0 if it
+ * is not; -1 after a usage error on stderr ("pageowner CMD: --threads: ...";
+ * cmd NULL: the main command line's), or out of memory. */
+int po_cli_dump_option(struct po_cli_dump_opts *d, const char *cmd, int c, const char *arg);
+void po_cli_dump_opts_release(struct po_cli_dump_opts *d);
+
 struct po_cli {
 	const char *command;      /* "pages", ... */
 	struct po_program *prog;
@@ -30,27 +63,20 @@ struct po_cli {
 	const char *vmlinux;
 	const char *output;
 	const char *report;       /* batch: which report */
-	const char **debug_dirs;  /* --debug-dir DIR, in order (repeatable) */
-	int nr_debug_dirs;
-	bool no_default_dirs;     /* --no-default-dirs */
-	bool no_debuginfod;       /* --no-debuginfod */
+	struct po_cli_dump_opts dump; /* how the dump is opened */
 	/* batch: the vmlinux files it found and read, searched after the
 	 * debug dirs; and its child says "vmlinux: PATH" on stderr first */
 	const struct po_debug_candidate *candidates;
 	size_t nr_candidates;
 	bool say_vmlinux;
 	const char *timeout;      /* batch: --timeout SECONDS */
-	unsigned threads;         /* --threads N (0: the CPUs available) */
 	const char *jobs;         /* batch: -j, --jobs N */
 	const char *max_memory;   /* batch: --max-memory SIZE */
 	const char *shard;        /* batch: --shard K/N */
 	bool ordered;             /* batch: --ordered */
 	bool summary;             /* batch: --summary */
 	bool merge;               /* batch: --merge FILE... */
-	bool no_progress;         /* --no-progress */
 	bool strict, help, version;
-	bool btf;                 /* --btf: the dump's own BTF and kallsyms */
-	bool no_btf;              /* --no-btf: not them, even as the last step */
 	char **files;
 	int nfiles;
 	FILE *out;                /* opened by po_cli_open() */
@@ -123,11 +149,9 @@ struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlin
  * paths; their number. */
 size_t po_input_paths(const struct po_input *in, int n, const char **paths);
 /* Read an input into n sets (every set described).  A dump is opened with
- * po_cli_open() and the options of opts (threads, no_progress, debug_dirs,
- * no_default_dirs, no_debuginfod, btf, no_btf) as the other commands open
- * theirs, and the walk's warnings go to stderr as theirs do.  *missing:
+ * po_cli_open() and the options of opts as the other commands open theirs, and the walk's warnings go to stderr as theirs do.  *missing:
  * PFNs that could not be decoded (--strict). */
-struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
+struct po_error *po_input_load(const struct po_input *in, const struct po_cli_dump_opts *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing);
 
 /* ---- the other commands ---- */

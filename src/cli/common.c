@@ -32,6 +32,50 @@ static int po_exit_code(const struct po_error *err)
 	}
 }
 
+int po_cli_dump_option(struct po_cli_dump_opts *d, const char *cmd, int c, const char *arg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case PO_CLI_O_THREADS:
+		if (!po_parse_u64(arg, &v) || v == 0 || v > 1024) {
+			if (cmd)
+				fprintf(stderr, "pageowner %s: --threads: '%s' is not a number of threads in [1, 1024]\n"
+					"Try 'pageowner %s --help'.\n", cmd, arg, cmd);
+			else
+				fprintf(stderr, "pageowner: --threads: '%s' is not a number of threads in [1, 1024] (see pageowner --help)\n",
+					arg);
+			return -1;
+		}
+		d->threads = (unsigned)v;
+		return 1;
+	case PO_CLI_O_NO_PROGRESS: d->no_progress = true; return 1;
+	case PO_CLI_O_DEBUG_DIR: {
+		const char **dirs = realloc(d->debug_dirs,
+					    ((size_t)d->nr_debug_dirs + 1) * sizeof(*dirs));
+		if (!dirs) {
+			fprintf(stderr, "pageowner: out of memory\n");
+			return -1;
+		}
+		dirs[d->nr_debug_dirs++] = arg;
+		d->debug_dirs = dirs;
+		return 1;
+	}
+	case PO_CLI_O_NO_DEFAULT_DIRS: d->no_default_dirs = true; return 1;
+	case PO_CLI_O_NO_DEBUGINFOD: d->no_debuginfod = true; return 1;
+	case PO_CLI_O_BTF: d->btf = true; return 1;
+	case PO_CLI_O_NO_BTF: d->no_btf = true; return 1;
+	default: return 0;
+	}
+}
+
+void po_cli_dump_opts_release(struct po_cli_dump_opts *d)
+{
+	free(d->debug_dirs);
+	d->debug_dirs = NULL;
+	d->nr_debug_dirs = 0;
+}
+
 int po_cli_fail(struct po_error *err)
 {
 	int code = po_exit_code(err);
@@ -115,34 +159,34 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	}
 	if (!dump)
 		return po_error_create(PO_ERR_USAGE, "no dump file given");
-	if (cli->btf)
+	if (cli->dump.btf)
 		vmlinux = NULL; /* skipped: the dump's own debug info */
 	err = po_program_create(&cli->prog);
 	if (err)
 		return err;
 	po_cli_current = cli->prog;
-	po_program_set_threads(cli->prog, cli->threads ? cli->threads : po_cpus_available());
-	if (!cli->no_progress && isatty(2))
+	po_program_set_threads(cli->prog, cli->dump.threads ? cli->dump.threads : po_cpus_available());
+	if (!cli->dump.no_progress && isatty(2))
 		po_program_set_progress(cli->prog, show_progress, NULL);
 	err = po_program_open_dump(cli->prog, dump);
 	if (err)
 		return err;
-	if (cli->btf) {
+	if (cli->dump.btf) {
 		err = po_program_load_dump_debuginfo(cli->prog);
 	} else {
 		struct po_debug_search_opts so;
 		po_debug_search_opts_init(&so);
 		so.vmlinux = vmlinux;
 		so.vmlinux_how = !vmlinux ? NULL : vmlinux == cli->vmlinux ? "--vmlinux" : "argument";
-		so.debug_dirs = cli->debug_dirs;
-		so.nr_debug_dirs = (size_t)cli->nr_debug_dirs;
+		so.debug_dirs = cli->dump.debug_dirs;
+		so.nr_debug_dirs = (size_t)cli->dump.nr_debug_dirs;
 		so.candidates = cli->candidates;
 		so.nr_candidates = cli->nr_candidates;
-		so.no_default_dirs = cli->no_default_dirs;
+		so.no_default_dirs = cli->dump.no_default_dirs;
 		/* the tests' stand-in for / (never the machine's /usr/lib/debug) */
 		so.root = getenv("PAGEOWNER_DEBUG_ROOT");
-		so.no_debuginfod = cli->no_debuginfod;
-		so.no_btf = cli->no_btf;
+		so.no_debuginfod = cli->dump.no_debuginfod;
+		so.no_btf = cli->dump.no_btf;
 		err = po_program_find_debuginfo(cli->prog, &so);
 	}
 	if (err)

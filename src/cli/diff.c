@@ -38,8 +38,7 @@ static const char diff_usage[] =
 "See pageowner-diff(1).\n";
 
 enum {
-	O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS,
-	O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF, O_NO_BTF,
+	O_JSON = 256, O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT,
 };
 
 static const struct option diff_opts[] = {
@@ -50,19 +49,13 @@ static const struct option diff_opts[] = {
 	{ "old-vmlinux", required_argument, NULL, O_OLD_VMLINUX },
 	{ "new-vmlinux", required_argument, NULL, O_NEW_VMLINUX },
 	{ "strict", no_argument, NULL, O_STRICT },
-	{ "threads", required_argument, NULL, O_THREADS },
-	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
-	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
-	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
-	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
-	{ "btf", no_argument, NULL, O_BTF },
-	{ "no-btf", no_argument, NULL, O_NO_BTF },
+	PO_CLI_DUMP_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* base: the options of the dumps' po_cli_open() (po_input_load()) */
-static int diff(struct po_cli *base, int argc, char **argv)
+static int diff(struct po_cli_dump_opts *base, int argc, char **argv)
 {
 	struct po_diff_opts o = { 0 };
 	struct po_diff_side side[2];
@@ -92,25 +85,13 @@ static int diff(struct po_cli *base, int argc, char **argv)
 		case O_OLD_VMLINUX: side_vml[0] = optarg; break;
 		case O_NEW_VMLINUX: side_vml[1] = optarg; break;
 		case O_STRICT: strict = true; break;
-		case O_THREADS:
-			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024) {
-				fprintf(stderr, "pageowner diff: --threads: '%s' is not a number of threads in [1, 1024]\n"
-					"Try 'pageowner diff --help'.\n", optarg);
-				return 2;
-			}
-			base->threads = (unsigned)v;
-			break;
-		case O_NO_PROGRESS: base->no_progress = true; break;
-		case O_DEBUG_DIR: base->debug_dirs[base->nr_debug_dirs++] = optarg; break;
-		case O_NO_DEFAULT_DIRS: base->no_default_dirs = true; break;
-		case O_NO_DEBUGINFOD: base->no_debuginfod = true; break;
-		case O_BTF: base->btf = true; break;
-		case O_NO_BTF: base->no_btf = true; break;
 		case 'h':
 			fputs(diff_usage, stdout);
 			return 0;
 		default:
-			return 2;
+			/* not one of them: getopt_long() said why */
+			if (po_cli_dump_option(base, "diff", c, optarg) != 1)
+				return 2;
 		}
 	}
 	err = po_inputs_split(argv + optind, argc - optind, any_vml, side_vml, in, 2, &n);
@@ -148,15 +129,11 @@ done:
 
 int po_cmd_diff(int argc, char **argv)
 {
-	struct po_cli base;
+	struct po_cli_dump_opts base;
 	int ret;
 
 	memset(&base, 0, sizeof(base));
-	if (!(base.debug_dirs = calloc((size_t)argc, sizeof(*base.debug_dirs)))) {
-		fprintf(stderr, "pageowner: out of memory\n");
-		return 1;
-	}
 	ret = diff(&base, argc, argv);
-	free(base.debug_dirs);
+	po_cli_dump_opts_release(&base);
 	return ret;
 }

@@ -48,8 +48,7 @@ static const char fg_usage[] =
 
 enum {
 	O_ROOT = 256, O_OFFSETS, O_MINWIDTH, O_WIDTH, O_TITLE, O_DIFF, O_FOLDED,
-	O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT, O_THREADS, O_NO_PROGRESS,
-	O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF, O_NO_BTF,
+	O_VMLINUX, O_OLD_VMLINUX, O_NEW_VMLINUX, O_STRICT,
 };
 
 static const struct option fg_opts[] = {
@@ -65,13 +64,7 @@ static const struct option fg_opts[] = {
 	{ "old-vmlinux", required_argument, NULL, O_OLD_VMLINUX },
 	{ "new-vmlinux", required_argument, NULL, O_NEW_VMLINUX },
 	{ "strict", no_argument, NULL, O_STRICT },
-	{ "threads", required_argument, NULL, O_THREADS },
-	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
-	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
-	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
-	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
-	{ "btf", no_argument, NULL, O_BTF },
-	{ "no-btf", no_argument, NULL, O_NO_BTF },
+	PO_CLI_DUMP_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -85,7 +78,7 @@ static int fg_usage_error(const char *fmt, const char *arg)
 }
 
 /* base: the options of the dumps' po_cli_open() (po_input_load()) */
-static int flamegraph(struct po_cli *base, int argc, char **argv)
+static int flamegraph(struct po_cli_dump_opts *base, int argc, char **argv)
 {
 	struct po_flamegraph_opts fo = { .minwidth = 0.1 };
 	struct po_folded_opts so = { 0 };
@@ -134,25 +127,13 @@ static int flamegraph(struct po_cli *base, int argc, char **argv)
 		case O_OLD_VMLINUX: side_vml[0] = optarg; break;
 		case O_NEW_VMLINUX: side_vml[1] = optarg; break;
 		case O_STRICT: strict = true; break;
-		case O_THREADS: {
-			uint64_t v;
-			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
-				return fg_usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
-						      optarg);
-			base->threads = (unsigned)v;
-			break;
-		}
-		case O_NO_PROGRESS: base->no_progress = true; break;
-		case O_DEBUG_DIR: base->debug_dirs[base->nr_debug_dirs++] = optarg; break;
-		case O_NO_DEFAULT_DIRS: base->no_default_dirs = true; break;
-		case O_NO_DEBUGINFOD: base->no_debuginfod = true; break;
-		case O_BTF: base->btf = true; break;
-		case O_NO_BTF: base->no_btf = true; break;
 		case 'h':
 			fputs(fg_usage, stdout);
 			return 0;
 		default:
-			return 2;
+			/* not one of them: getopt_long() said why */
+			if (po_cli_dump_option(base, "flamegraph", c, optarg) != 1)
+				return 2;
 		}
 	}
 	if (folded && diff)
@@ -210,15 +191,11 @@ fail:
 
 int po_cmd_flamegraph(int argc, char **argv)
 {
-	struct po_cli base;
+	struct po_cli_dump_opts base;
 	int ret;
 
 	memset(&base, 0, sizeof(base));
-	if (!(base.debug_dirs = calloc((size_t)argc, sizeof(*base.debug_dirs)))) {
-		fprintf(stderr, "pageowner: out of memory\n");
-		return 1;
-	}
 	ret = flamegraph(&base, argc, argv);
-	free(base.debug_dirs);
+	po_cli_dump_opts_release(&base);
 	return ret;
 }

@@ -89,7 +89,7 @@ size_t po_input_paths(const struct po_input *in, int n, const char **paths)
 	return ni;
 }
 
-struct po_error *po_input_load(const struct po_input *in, const struct po_cli *opts,
+struct po_error *po_input_load(const struct po_input *in, const struct po_cli_dump_opts *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing)
 {
 	struct po_error *err;
@@ -105,14 +105,7 @@ struct po_error *po_input_load(const struct po_input *in, const struct po_cli *o
 		cli.files = files;
 		cli.nfiles = 1;
 		cli.vmlinux = in->vmlinux;
-		cli.threads = opts->threads;
-		cli.no_progress = opts->no_progress;
-		cli.debug_dirs = opts->debug_dirs;
-		cli.nr_debug_dirs = opts->nr_debug_dirs;
-		cli.no_default_dirs = opts->no_default_dirs;
-		cli.no_debuginfod = opts->no_debuginfod;
-		cli.btf = opts->btf;
-		cli.no_btf = opts->no_btf;
+		cli.dump = *opts;
 		err = po_cli_open(&cli, true);
 		if (!err)
 			err = po_folded_from_dump(cli.prog, sets, n, &st);

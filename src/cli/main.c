@@ -82,27 +82,18 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* The options that are not report options (PO_REPORT_LONG_OPTIONS). */
 enum {
-	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_DEBUG_DIR, OPT_TIMEOUT,
-	OPT_THREADS, OPT_NO_PROGRESS, OPT_MAX_MEMORY, OPT_SHARD, OPT_ORDERED, OPT_SUMMARY,
-	OPT_MERGE,
-	OPT_NO_DEFAULT_DIRS, OPT_NO_DEBUGINFOD,
-	OPT_BTF, OPT_NO_BTF,
+	OPT_VMLINUX = 256, OPT_REPORT, OPT_STRICT, OPT_TIMEOUT,
+	OPT_MAX_MEMORY, OPT_SHARD, OPT_ORDERED, OPT_SUMMARY, OPT_MERGE,
 };
 
 static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
-	{ "btf", no_argument, NULL, OPT_BTF },
-	{ "no-btf", no_argument, NULL, OPT_NO_BTF },
 	PO_REPORT_LONG_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
-	{ "no-default-dirs", no_argument, NULL, OPT_NO_DEFAULT_DIRS },
-	{ "no-debuginfod", no_argument, NULL, OPT_NO_DEBUGINFOD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	PO_CLI_DUMP_LONG_OPTIONS,
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "shard", required_argument, NULL, OPT_SHARD },
@@ -121,11 +112,6 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 	struct po_error *err;
 	int c;
 
-	/* --debug-dir is repeatable: at most one per argument */
-	if (!(cli->debug_dirs = calloc((size_t)argc, sizeof(*cli->debug_dirs)))) {
-		fprintf(stderr, "pageowner: out of memory\n");
-		return 1;
-	}
 	optind = 1;
 	/* options may follow the files ("pages vmcore vmlinux --json"); "--"
 	 * ends them */
@@ -133,24 +119,10 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX: cli->vmlinux = optarg; break;
-		case OPT_BTF: cli->btf = true; break;
-		case OPT_NO_BTF: cli->no_btf = true; break;
 		case 'o': cli->output = optarg; break;
 		case OPT_REPORT: cli->report = optarg; break;
 		case OPT_STRICT: cli->strict = true; break;
-		case OPT_DEBUG_DIR: cli->debug_dirs[cli->nr_debug_dirs++] = optarg; break;
-		case OPT_NO_DEFAULT_DIRS: cli->no_default_dirs = true; break;
-		case OPT_NO_DEBUGINFOD: cli->no_debuginfod = true; break;
 		case OPT_TIMEOUT: cli->timeout = optarg; break;
-		case OPT_THREADS: {
-			uint64_t v;
-			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
-				return usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
-						   optarg);
-			cli->threads = (unsigned)v;
-			break;
-		}
-		case OPT_NO_PROGRESS: cli->no_progress = true; break;
 		case 'j': cli->jobs = optarg; break;
 		case OPT_MAX_MEMORY: cli->max_memory = optarg; break;
 		case OPT_SHARD: cli->shard = optarg; break;
@@ -161,6 +133,10 @@ static int parse(struct po_cli *cli, const char *cmd, int argc, char **argv)
 		case 'V': cli->version = true; break;
 		case '?': return 2; /* getopt_long() said why */
 		default:
+			switch (po_cli_dump_option(&cli->dump, NULL, c, optarg)) {
+			case 1: continue;
+			case -1: return 2;
+			}
 			if ((err = po_report_opts_set(&cli->opts, c, optarg))) {
 				usage_error("%s", err->message);
 				po_error_destroy(err);
@@ -252,7 +228,7 @@ int main(int argc, char **argv)
 			ret = po_cli_output_close(&cli.outf, ret, ret == 0 || ret == 10);
 			po_program_destroy(cli.prog);
 		}
-		free(cli.debug_dirs);
+		po_cli_dump_opts_release(&cli.dump);
 		return ret;
 	}
 	return usage_error("unknown command '%s'", argv[1]);

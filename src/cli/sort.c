@@ -46,7 +46,8 @@ static const char sort_usage[] =
 "  --no-progress    no progress line on a terminal\n"
 "  --debug-dir DIR  look for it in DIR too (repeatable); --no-default-dirs,\n"
 "                   --no-debuginfod: not in the system's places, not debuginfod\n"
-"  --btf            no vmlinux: the dump's own BTF and kallsyms\n"
+"  --btf            no vmlinux: the dump's own BTF and kallsyms; --no-btf:\n"
+"                   never them (not even when nothing else is found)\n"
 "  -d               parse diagnostics on standard error\n"
 "  -h, --help       this help\n"
 "See pageowner-sort(1).\n";
@@ -59,8 +60,7 @@ static int sort_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX, O_THREADS,
-       O_NO_PROGRESS, O_DEBUG_DIR, O_NO_DEFAULT_DIRS, O_NO_DEBUGINFOD, O_BTF };
+enum { O_PID = 256, O_TGID, O_NAME, O_CULL, O_SORT, O_JSON, O_VMLINUX };
 
 static const struct option sort_opts[] = {
 	{ "pid", required_argument, NULL, O_PID },
@@ -71,12 +71,7 @@ static const struct option sort_opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "output", required_argument, NULL, 'o' },
 	{ "vmlinux", required_argument, NULL, O_VMLINUX },
-	{ "threads", required_argument, NULL, O_THREADS },
-	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
-	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
-	{ "no-default-dirs", no_argument, NULL, O_NO_DEFAULT_DIRS },
-	{ "no-debuginfod", no_argument, NULL, O_NO_DEBUGINFOD },
-	{ "btf", no_argument, NULL, O_BTF },
+	PO_CLI_DUMP_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -84,13 +79,9 @@ static const struct option sort_opts[] = {
 struct sort_args {
 	struct po_sort_opts o;
 	const char *output, *vmlinux;
-	unsigned threads;
-	bool no_progress;
-	const char **debug_dirs;  /* --debug-dir, repeatable */
-	int nr_debug_dirs;
-	bool no_default_dirs, no_debuginfod;
+	struct po_cli_dump_opts dump;
 	char *found;              /* the vmlinux the search found */
-	bool json, btf;
+	bool json;
 	char **files;
 	int nfiles;
 };
@@ -100,10 +91,6 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 	int c, letter = 0;
 	bool sort_opt = false;
 
-	if (!(a->debug_dirs = calloc((size_t)argc, sizeof(*a->debug_dirs)))) {
-		fprintf(stderr, "pageowner sort: out of memory\n");
-		return 1;
-	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "admnpPrstfho:", sort_opts, NULL)) != -1) {
 		switch (c) {
@@ -148,24 +135,13 @@ static int parse_args(struct sort_args *a, int argc, char **argv)
 		case O_JSON: a->json = true; break;
 		case 'o': a->output = optarg; break;
 		case O_VMLINUX: a->vmlinux = optarg; break;
-		case O_THREADS: {
-			uint64_t v;
-			if (!po_parse_u64(optarg, &v) || v == 0 || v > 1024)
-				return sort_usage_error("--threads: '%s' is not a number of threads in [1, 1024]",
-							optarg);
-			a->threads = (unsigned)v;
-			break;
-		}
-		case O_NO_PROGRESS: a->no_progress = true; break;
-		case O_DEBUG_DIR: a->debug_dirs[a->nr_debug_dirs++] = optarg; break;
-		case O_NO_DEFAULT_DIRS: a->no_default_dirs = true; break;
-		case O_NO_DEBUGINFOD: a->no_debuginfod = true; break;
-		case O_BTF: a->btf = true; break;
 		case 'h':
 			fputs(sort_usage, stdout);
 			return -1;
 		default:
-			return 2;
+			/* not one of them: getopt_long() said why */
+			if (po_cli_dump_option(&a->dump, "sort", c, optarg) != 1)
+				return 2;
 		}
 	}
 	if (letter && sort_opt)
@@ -216,13 +192,7 @@ static struct po_error *feed_dump(struct po_sort *s, struct sort_args *a)
 	cli.files = a->files;
 	cli.nfiles = a->nfiles;
 	cli.vmlinux = a->vmlinux;
-	cli.threads = a->threads;
-	cli.no_progress = a->no_progress;
-	cli.debug_dirs = a->debug_dirs;
-	cli.nr_debug_dirs = a->nr_debug_dirs;
-	cli.no_default_dirs = a->no_default_dirs;
-	cli.no_debuginfod = a->no_debuginfod;
-	cli.btf = a->btf;
+	cli.dump = a->dump;
 	err = po_cli_open(&cli, true);
 	const char *found = err ? NULL : po_program_debuginfo_path(cli.prog);
 	if (found && !(a->found = strdup(found))) /* none: the dump's BTF */
@@ -239,7 +209,7 @@ static int run(struct sort_args *a)
 {
 	struct po_sort *s = NULL;
 	struct po_error *err;
-	bool dump = a->vmlinux != NULL || a->btf;
+	bool dump = a->vmlinux != NULL || a->dump.btf;
 	const char *output = a->output;
 	FILE *out;
 	int ret = 0;
@@ -303,7 +273,7 @@ int po_cmd_sort(int argc, char **argv)
 	else if (ret < 0)
 		ret = 0;
 	po_sort_opts_release(&a.o);
-	free(a.debug_dirs);
+	po_cli_dump_opts_release(&a.dump);
 	free(a.found);
 	return ret;
 }
