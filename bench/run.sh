@@ -2,7 +2,9 @@
 # make bench: decode speed and memory of pageowner on the fixture dumps.
 # Prints, per dump: size, PFNs scanned, wall time of a full `pages` decode,
 # PFNs per second, peak RSS, and the ratios RSS/dump size and, where drgn is
-# installed, pageowner's speed against a drgn Python loop over the same PFNs.
+# installed, pageowner's speed against a drgn Python loop over the same PFNs;
+# and the time to first output with the vmlinux, debuginfod's cached file and
+# the dump's own BTF + kallsyms, side by side.
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib.sh"
 printf '%-28s %9s %9s %8s %12s %9s %9s\n' dump MiB PFNs "time s" "PFNs/s" "RSS MiB" "RSS/dump"
@@ -26,6 +28,62 @@ for v in $(fx_versions); do
 		done
 	done
 done
+
+# Time to first output by where the types and symbols come from (issue 14):
+# the vmlinux given, the vmlinux found in debuginfod's cache by build id (the
+# server unreachable: what a second run costs after the download), and the
+# dump's own BTF + kallsyms (--btf).  The dump is linked into a directory of
+# its own so that no vmlinux lies beside it.  Best of 3 runs each: `info`
+# (start-up and the walk's counts), `pages` (until its first record is
+# written, and whole), `top` (the whole report).
+echo
+echo "time to first output (s, best of 3) by source of types and symbols: vmlinux given | debuginfod cache | BTF + kallsyms"
+printf '%-18s %-12s %9s %11s %9s %10s\n' dump run vmlinux debuginfod "BTF+ksyms" "BTF/vmlinux"
+tfo=$FXCACHE/bench-first-output
+for v in $(fx_versions); do
+	vml=$(fx_vmlinux "$v")
+	form=$(fx_forms "$v" oom | head -1)
+	dump=$(fx_dump "$v" oom "$form")
+	if ! "$PO" info --btf "$dump" >/dev/null 2>&1; then
+		printf '%-18s %s\n' "$v/oom/$form" "no BTF + kallsyms in this dump: $("$PO" info --btf "$dump" 2>&1 >/dev/null | head -1 | cut -c1-90)"
+		continue
+	fi
+	bid=$("$PO" info --json "$dump" "$vml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["build_id"])')
+	rm -rf "$tfo"; mkdir -p "$tfo/dump" "$tfo/cache/$bid"
+	ln "$dump" "$tfo/dump/vmcore" 2>/dev/null || cp "$dump" "$tfo/dump/vmcore"
+	cp "$vml" "$tfo/cache/$bid/debuginfo"
+	src_run() { # SOURCE CMD: run pageowner CMD on the dump with types from SOURCE
+		case $1 in
+		vmlinux) "$TOP/bench/first_output.py" "$PO" "$2" "$tfo/dump/vmcore" "$vml";;
+		debuginfod) DEBUGINFOD_URLS=http://127.0.0.1:9 DEBUGINFOD_CACHE_PATH=$tfo/cache \
+			"$TOP/bench/first_output.py" "$PO" "$2" --no-default-dirs --no-btf "$tfo/dump/vmcore";;
+		btf) "$TOP/bench/first_output.py" "$PO" "$2" --btf "$tfo/dump/vmcore";;
+		esac 2>/dev/null
+	}
+	# the debuginfod run must really take the cached file
+	DEBUGINFOD_URLS=http://127.0.0.1:9 DEBUGINFOD_CACHE_PATH=$tfo/cache "$PO" info --no-default-dirs --no-btf "$tfo/dump/vmcore" 2>/dev/null |
+		grep -q "debuginfod (its cache)" || echo "  ($v: the debuginfod run did not take the cached file)"
+	for run in info pages-first pages top; do
+		cmd=${run%-first}
+		row=()
+		for src in vmlinux debuginfod btf; do
+			best=999
+			for i in 1 2 3; do
+				read -r first total rc < <(src_run $src "$cmd")
+				[ "$rc" = 0 ] || { best=fail; break; }
+				t=$total; [ "$run" = pages-first ] && t=$first
+				best=$(echo "if ($t < $best) $t else $best" | bc)
+			done
+			row+=("$best")
+		done
+		ratio=-
+		[ "${row[0]}" != fail ] && [ "${row[2]}" != fail ] &&
+			ratio=$(echo "scale=2; ${row[2]} / ${row[0]}" | bc)
+		printf '%-18s %-12s %9s %11s %9s %10s\n' "$v/oom/$form" "$run" "${row[@]}" "$ratio"
+	done
+	rm -rf "$tfo"
+done
+
 if /usr/bin/python3 -c 'import drgn' 2>/dev/null; then
 	# drgn 0.0.22 needs .debug_line, which the committed fixtures drop:
 	# use the full vmlinux of a fixture build when one is around (else the
