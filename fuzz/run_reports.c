@@ -35,7 +35,7 @@ void fz_run_reports(struct po_program *prog, FILE *out,
 	if (img->flags & FZ_F_THRESH)
 		opts.threshold = 2;
 	if (img->reports & FZ_R_INFO)
-		fz_check(po_report_info(prog, out, &opts));
+		fz_check(po_report_info(prog, out, &opts, NULL));
 	if (img->reports & FZ_R_MEMCG)
 		fz_check(po_report_memcg(prog, out, &opts));
 	if (!owner)

@@ -268,6 +268,15 @@ struct po_walk_stats {
 	 * several of the per-kind counters */
 	uint64_t records_suspect;
 	uint64_t suspect_order, suspect_pid, suspect_ts, suspect_stack;
+	/* records the kernel does not print (so neither do the reports) whose
+	 * flags contradict the rest of the record or the struct page: what a
+	 * flipped bit leaves where an allocated record was.  A record marked
+	 * freed that was never freed (no free time, 5.13+), one with an
+	 * allocation stack but without PAGE_EXT_OWNER, one marked allocated
+	 * on a page the buddy allocator holds as free; the first one's PFN. */
+	uint64_t records_inconsistent;
+	uint64_t inconsistent_unfreed, inconsistent_no_owner, inconsistent_buddy;
+	uint64_t inconsistent_first_pfn;
 };
 
 /*
@@ -504,8 +513,11 @@ struct po_error *po_report_record(struct po_program *prog, FILE *out,
 struct po_error *po_report_freed(struct po_program *prog, FILE *out,
 				 const struct po_report_opts *opts,
 				 struct po_walk_stats *stats);
+/* The dump, its kernel and the walk's counts; stats (may be NULL): the
+ * walk's, for its warnings. */
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
-				const struct po_report_opts *opts);
+				const struct po_report_opts *opts,
+				struct po_walk_stats *stats);
 
 /* Where the per-stack totals came from. */
 enum po_stacks_source {
@@ -523,6 +535,10 @@ struct po_stacks_info {
 	char note[256];            /* why it stopped, if truncated */
 	bool list_incomplete;      /* truncated, so counted from pages instead */
 	struct po_walk_stats walk; /* from-pages only */
+	/* stack_list only: records the stackdepot counts pages in that are
+	 * not on the list (the kernel could not list them, or the list is
+	 * damaged): not in the totals, as in show_stacks */
+	uint64_t unlisted_stacks, unlisted_pages;
 };
 /*
  * Per-stack totals as /sys/kernel/debug/page_owner_stacks/show_stacks (or

@@ -166,6 +166,84 @@ struct po_error *po_stackdepot_init(struct po_program *prog)
 	return NULL;
 }
 
+#define REFCOUNT_SATURATED 0xc0000000u
+
+struct po_error *po_stackdepot_counted(struct po_program *prog,
+				       struct po_error *(*fn)(uint32_t handle, uint32_t count,
+							      void *arg),
+				       void *arg, bool *done, uint64_t *unparsed)
+{
+	struct po_stackdepot *sd = prog->k->sd;
+	size_t recsz = po_sizeof(prog, "struct stack_record");
+	uint64_t addr, pool_offset = UINT64_MAX;
+	struct po_error *err = NULL;
+	uint32_t num;
+	uint8_t *buf;
+
+	*done = false;
+	if (!sd || sd->off_count == PO_ABSENT || !sd->pools_num_addr || sd->num_is_index ||
+	    !recsz || recsz == PO_ABSENT || sd->off_count + 4 > recsz ||
+	    sd->off_handle + 4 > recsz || po_symbol_addr(prog, "stack_ring", &addr))
+		return NULL;
+	const size_t align = (size_t)1 << DEPOT_STACK_ALIGN;
+	const size_t hdr = sd->off_entries;
+	size_t pool_size = (size_t)1 << (sd->offset.width + DEPOT_STACK_ALIGN);
+	if (sd->offset.width > 20 || recsz > pool_size)
+		return NULL;
+	*unparsed = 0;
+	if ((err = po_read_u32(prog, sd->pools_num_addr, &num)))
+		return po_error_prefix(err, "reading the stackdepot pool count");
+	if (sd->pools_len > 0 && num > (uint64_t)sd->pools_len)
+		return po_error_create(PO_ERR_INVALID, "pools_num %u is beyond stack_pools (%ld)",
+				       num, sd->pools_len);
+	if (po_symbol_addr(prog, "pool_offset", &addr)) {
+		uint64_t v;
+		struct po_error *e = po_read_u64(prog, addr, &v);
+		if (!e)
+			pool_offset = v; /* how far the last pool is filled */
+		else
+			po_error_destroy(e);
+	}
+	if (!(buf = malloc(pool_size)))
+		return &po_error_nomem;
+	for (uint32_t idx = 0; idx < num && !err; idx++) {
+		uint64_t pool;
+		size_t end = pool_size;
+		if ((err = po_read_u64(prog, sd->pools_base + (uint64_t)idx * 8, &pool)))
+			break;
+		if (!pool)
+			continue;
+		if (idx + 1 == num && pool_offset < pool_size)
+			end = (size_t)pool_offset;
+		if ((err = po_read(prog, pool, buf, end))) {
+			err = po_error_prefix(err, "reading stack pool %u at %#llx", idx,
+					      (unsigned long long)pool);
+			break;
+		}
+		/* records one after the other, each as long as its frames
+		 * (depot_stack_record_size(); STACK_DEPOT_FLAG_GET ones, which
+		 * only KASAN's tag modes make, take the whole slot) */
+		for (size_t off = 0; off + hdr <= end && !err;) {
+			uint32_t own = po_get_u32(buf + off + sd->off_handle);
+			uint32_t count = po_get_u32(buf + off + sd->off_count);
+			uint32_t size = po_get_u32(buf + off + sd->off_size);
+			if (get_field(&sd->index, own) != idx + sd->plus_1 ||
+			    get_field(&sd->offset, own) != off >> DEPOT_STACK_ALIGN ||
+			    size > sd->max_frames) {
+				*unparsed += 1; /* the rest of this pool */
+				break;
+			}
+			if (count && count < REFCOUNT_SATURATED)
+				err = fn(po_handle_mask(prog, own), count, arg);
+			off += (sd->off_entries + size * 8ULL + align - 1) & ~(uint64_t)(align - 1);
+		}
+	}
+	free(buf);
+	if (!err)
+		*done = true;
+	return err;
+}
+
 static void free_stack(struct po_stack *s)
 {
 	if (s) {

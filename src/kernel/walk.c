@@ -339,6 +339,39 @@ static struct po_error *check_record(struct po_program *prog, struct po_record *
 	return NULL;
 }
 
+/*
+ * A record the kernel does not print whose flags contradict the rest: what a
+ * flipped bit leaves where an allocated record was (no checksum guards an
+ * ELF dump's or an LZO page's data).  The kernel clears
+ * PAGE_EXT_OWNER_ALLOCATED only when it frees the page, and then writes the
+ * free time (5.13+) and the free stack; sets it only with PAGE_EXT_OWNER;
+ * and clears it before a page joins the buddy allocator.  Only a record's
+ * first PFN (aligned to its order) is looked at, as the kernel's walk does.
+ */
+static void check_hidden(const struct po_layout *L, const struct po_record *rec,
+			 struct po_walk_stats *st)
+{
+	uint64_t *kind = NULL;
+
+	if (!rec->has_ext || (rec->order < 64 && (rec->pfn & ((1ULL << rec->order) - 1))))
+		return;
+	if (rec->buddy) {
+		if (rec->owner && rec->allocated && rec->handle)
+			kind = &st->inconsistent_buddy;
+	} else if (!rec->owner) {
+		if (rec->handle) /* written with PAGE_EXT_OWNER, never cleared */
+			kind = &st->inconsistent_no_owner;
+	} else if (rec->owner && !rec->allocated && rec->handle && !rec->free_ts_nsec &&
+		   L->po_free_ts_nsec != PO_ABSENT) {
+		kind = &st->inconsistent_unfreed;
+	}
+	if (!kind)
+		return;
+	if (!st->records_inconsistent++)
+		st->inconsistent_first_pfn = rec->pfn;
+	(*kind)++;
+}
+
 const char *po_suspect_name(unsigned bit)
 {
 	switch (bit) {
@@ -678,6 +711,7 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 			continue;
 		}
 		if (rec.buddy) {
+			check_hidden(L, &rec, st);
 			if (rec.buddy_order < L->nr_page_orders) {
 				uint64_t n = 1ULL << rec.buddy_order;
 				if (L->dump_fmt == PO_DUMP_73) {
@@ -703,6 +737,7 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 		}
 		if (!rec.owner || !rec.allocated || !rec.handle ||
 		    (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1)))) {
+			check_hidden(L, &rec, st);
 			st->pfns_skipped++;
 			continue;
 		}
@@ -746,6 +781,7 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 			continue;
 		}
 		if (rec.buddy) {
+			check_hidden(L, &rec, st);
 			st->pfns_buddy++;
 		} else if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
 			   (rec.order >= 64 || !(pfn & ((1ULL << rec.order) - 1)))) {
@@ -756,6 +792,7 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 				st->pages_allocated += 1ULL << rec.order;
 			}
 		} else {
+			check_hidden(L, &rec, st);
 			st->pfns_skipped++;
 		}
 		err = fn(prog, &rec, arg);
@@ -917,5 +954,27 @@ void po_walk_stats_warn(struct po_program *prog, FILE *fp,
 			(unsigned long long)st->records_suspect, what,
 			totals ? "left out of the totals" :
 			"printed as the kernel would print them, marked \"suspect\" in JSON");
+	}
+	if (st->records_inconsistent) {
+		char what[256] = "";
+		size_t len = 0;
+		const struct { uint64_t n; const char *fmt; } k[] = {
+			{ st->inconsistent_unfreed, "%llu marked freed but never freed (no free time)" },
+			{ st->inconsistent_no_owner, "%llu with a stack but without the owner bit" },
+			{ st->inconsistent_buddy, "%llu marked allocated on a free buddy page" },
+		};
+		for (size_t i = 0; i < PO_ARRAY_SIZE(k); i++) {
+			if (!k[i].n || len >= sizeof(what))
+				continue;
+			if (len)
+				len += (size_t)snprintf(what + len, sizeof(what) - len, "; ");
+			if (len < sizeof(what))
+				len += (size_t)snprintf(what + len, sizeof(what) - len, k[i].fmt,
+							(unsigned long long)k[i].n);
+		}
+		fprintf(fp,
+			"pageowner: warning: %llu page_owner records contradict their own flags (%s), the first at PFN %#llx: not printed, as the kernel would not print them, but each may be an allocated record hidden by a flipped bit (`pageowner page PFN` shows one)\n",
+			(unsigned long long)st->records_inconsistent, what,
+			(unsigned long long)st->inconsistent_first_pfn);
 	}
 }

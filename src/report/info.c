@@ -28,7 +28,8 @@ static struct po_error *info_cb(struct po_program *prog, const struct po_record 
 }
 
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
-				const struct po_report_opts *opts)
+				const struct po_report_opts *opts,
+				struct po_walk_stats *stats)
 {
 	struct po_layout *L = &prog->k->L;
 	struct po_walk_stats st;
@@ -42,6 +43,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 	po_keymap_free(&c.stacks);
 	if (err)
 		return err;
+	if (stats)
+		*stats = st;
 	const char *bid = prog->build_id[0] ? prog->build_id : NULL;
 	if (opts && opts->json) {
 		fputs("{\"release\":", out);
@@ -61,7 +64,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			"\"page_owner\":%s,\"page_ext_size\":%llu,\"page_owner_offset\":%llu,"
 			"\"struct_page_size\":%zu,\"sections\":%llu,\"pfns_allocated\":%llu,"
 			"\"pages_allocated\":%llu,\"pfns_free\":%llu,\"pfns_skipped\":%llu,"
-			"\"pfns_missing\":%llu,\"records_suspect\":%llu,\"distinct_stacks\":%zu,"
+			"\"pfns_missing\":%llu,\"records_suspect\":%llu,\"records_inconsistent\":%llu,"
+			"\"distinct_stacks\":%zu,"
 			"\"uptime_ns\":%llu,\"forms\":[",
 			(unsigned long long)L->page_size, (unsigned long long)L->min_low_pfn,
 			(unsigned long long)L->max_pfn, L->page_owner_enabled ? "true" : "false",
@@ -70,7 +74,8 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.sections, (unsigned long long)st.pfns_allocated,
 			(unsigned long long)st.pages_allocated, (unsigned long long)st.pfns_buddy,
 			(unsigned long long)st.pfns_skipped, (unsigned long long)st.pfns_missing,
-			(unsigned long long)st.records_suspect, nr_stacks,
+			(unsigned long long)st.records_suspect,
+			(unsigned long long)st.records_inconsistent, nr_stacks,
 			(unsigned long long)L->dump_uptime_ns);
 		char *forms = strdup(prog->forms), *save, *line;
 		bool first = true;
@@ -114,6 +119,10 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 			(unsigned long long)st.pfns_missing);
 		fprintf(out, "suspect records:    %llu (values no kernel writes; left out of the counts above)\n",
 			(unsigned long long)st.records_suspect);
+		if (st.records_inconsistent)
+			fprintf(out, "inconsistent records: %llu (flags that contradict the record: skipped, first at PFN %#llx)\n",
+				(unsigned long long)st.records_inconsistent,
+				(unsigned long long)st.inconsistent_first_pfn);
 		fprintf(out, "distinct stacks:    %zu\n", nr_stacks);
 	}
 	if (L->dump_uptime_ns)

@@ -159,7 +159,8 @@ struct po_error *po_report_run(struct po_program *prog, const struct po_report_d
 		err = po_report_memcg(prog, out, opts);
 		break;
 	case PO_REPORT_INFO:
-		err = po_report_info(prog, out, opts);
+		err = po_report_info(prog, out, opts, &st);
+		warn = true; /* the counts are in the report; the warnings too */
 		break;
 	}
 	if (err)
