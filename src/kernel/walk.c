@@ -919,6 +919,30 @@ struct po_error *po_page_to_pfn(struct po_program *prog, uint64_t page,
 	return err;
 }
 
+/* A kind of record and how many: "%llu ..." with n (and arg). */
+struct kind_count {
+	uint64_t n;
+	const char *fmt;
+	unsigned long long arg;
+};
+
+/* "N kind; M kind" of the kinds that have any, into what (truncated). */
+static void join_kinds(char *what, size_t size, const struct kind_count *k, size_t nk)
+{
+	size_t len = 0;
+
+	what[0] = 0;
+	for (size_t i = 0; i < nk; i++) {
+		if (!k[i].n || len >= size)
+			continue;
+		if (len)
+			len += (size_t)snprintf(what + len, size - len, "; ");
+		if (len < size)
+			len += (size_t)snprintf(what + len, size - len, k[i].fmt,
+						(unsigned long long)k[i].n, k[i].arg);
+	}
+}
+
 void po_walk_stats_warn(struct po_program *prog, FILE *fp,
 			const struct po_walk_stats *st, bool totals)
 {
@@ -931,24 +955,15 @@ void po_walk_stats_warn(struct po_program *prog, FILE *fp,
 			"pageowner: warning: %llu PFNs could not be decoded: their struct page or page_ext is not in the dump (filtered or absent)\n",
 			(unsigned long long)st->pfns_missing);
 	if (st->records_suspect) {
-		char what[512] = "";
-		size_t len = 0;
-		const struct { uint64_t n; const char *fmt; unsigned long long arg; } k[] = {
+		char what[512];
+		const struct kind_count k[] = {
 			{ st->suspect_order, "%llu with an order above %llu", prog ? prog->k->L.max_record_order : 0 },
 			{ st->suspect_pid, "%llu with a pid or tgid outside [0, %llu]", PID_MAX_LIMIT },
 			{ st->suspect_ts, "%llu allocated after the dump was taken (later than %llu s after boot)",
 			  prog ? latest_ts(prog->k->L.dump_uptime_ns) / 1000000000ULL : 0 },
 			{ st->suspect_stack, "%llu whose allocation stack cannot be read", 0 },
 		};
-		for (size_t i = 0; i < PO_ARRAY_SIZE(k); i++) {
-			if (!k[i].n || len >= sizeof(what))
-				continue;
-			if (len)
-				len += (size_t)snprintf(what + len, sizeof(what) - len, "; ");
-			if (len < sizeof(what))
-				len += (size_t)snprintf(what + len, sizeof(what) - len, k[i].fmt,
-							(unsigned long long)k[i].n, k[i].arg);
-		}
+		join_kinds(what, sizeof(what), k, PO_ARRAY_SIZE(k));
 		fprintf(fp,
 			"pageowner: warning: %llu page_owner records hold values no kernel writes (%s): %s\n",
 			(unsigned long long)st->records_suspect, what,
@@ -956,22 +971,13 @@ void po_walk_stats_warn(struct po_program *prog, FILE *fp,
 			"printed as the kernel would print them, marked \"suspect\" in JSON");
 	}
 	if (st->records_inconsistent) {
-		char what[256] = "";
-		size_t len = 0;
-		const struct { uint64_t n; const char *fmt; } k[] = {
-			{ st->inconsistent_unfreed, "%llu marked freed but never freed (no free time)" },
-			{ st->inconsistent_no_owner, "%llu with a stack but without the owner bit" },
-			{ st->inconsistent_buddy, "%llu marked allocated on a free buddy page" },
+		char what[256];
+		const struct kind_count k[] = {
+			{ st->inconsistent_unfreed, "%llu marked freed but never freed (no free time)", 0 },
+			{ st->inconsistent_no_owner, "%llu with a stack but without the owner bit", 0 },
+			{ st->inconsistent_buddy, "%llu marked allocated on a free buddy page", 0 },
 		};
-		for (size_t i = 0; i < PO_ARRAY_SIZE(k); i++) {
-			if (!k[i].n || len >= sizeof(what))
-				continue;
-			if (len)
-				len += (size_t)snprintf(what + len, sizeof(what) - len, "; ");
-			if (len < sizeof(what))
-				len += (size_t)snprintf(what + len, sizeof(what) - len, k[i].fmt,
-							(unsigned long long)k[i].n);
-		}
+		join_kinds(what, sizeof(what), k, PO_ARRAY_SIZE(k));
 		fprintf(fp,
 			"pageowner: warning: %llu page_owner records contradict their own flags (%s), the first at PFN %#llx: not printed, as the kernel would not print them, but each may be an allocated record hidden by a flipped bit (`pageowner page PFN` shows one)\n",
 			(unsigned long long)st->records_inconsistent, what,
