@@ -37,7 +37,8 @@
 # Everything goes to $BENCH_SCALE_DIR (default /var/tmp/pageowner-scale, about
 # MEM of disk plus the kdump files); nothing is kept in the tree.
 # BENCH_SCALE_REUSE=1 keeps the dumps of an earlier run of the same kernel and
-# MEM there and only re-times.  BENCH_SCALE_TIMEOUT (default 1200 s, 300 s a
+# MEM there and only re-times (the derived forms alone, with BENCH_SCALE_FORMS
+# "lzo zstd", once the ELF, MEM long, is deleted).  BENCH_SCALE_TIMEOUT (default 1200 s, 300 s a
 # GiB above 4 GiB) limits the guest.  Not run by `make check` or CI; exits 0
 # with a message when something it needs is missing.
 set -euo pipefail
@@ -80,10 +81,21 @@ TIMEOUT=${BENCH_SCALE_TIMEOUT:-$((mem_mib > 4096 ? 1200 + (mem_mib - 4096) * 300
 
 # ---------------------------------------------------------------- the dump
 reuse=
-if [ "${BENCH_SCALE_REUSE:-0}" = 1 ] && [ -f "$D/vmcore.elf" ] && [ "$(cat "$D/what" 2>/dev/null)" = "$VER $MEM" ]; then
-	reuse=1
-	echo "bench-scale: re-using $D/vmcore.elf ($VER, $MEM)"
-else
+if [ "${BENCH_SCALE_REUSE:-0}" = 1 ] && [ "$(cat "$D/what" 2>/dev/null)" = "$VER $MEM" ]; then
+	if [ -f "$D/vmcore.elf" ]; then
+		reuse=1
+		echo "bench-scale: re-using $D/vmcore.elf ($VER, $MEM)"
+	else
+		# the ELF deleted (it is MEM long): the derived forms asked for,
+		# if every one is there
+		reuse=1
+		for f in $FORMS; do
+			case $f in elf) reuse= ;; *) [ -s "$D/vmcore.d31.$f" ] || reuse= ;; esac
+		done
+		[ -n "$reuse" ] && echo "bench-scale: re-using the derived dumps in $D ($VER, $MEM; no vmcore.elf)"
+	fi
+fi
+if [ -z "$reuse" ]; then
 	# the ELF is MEM long; QEMU holds MEM of host memory once the guest is full
 	mkdir -p "$(dirname "$D")"
 	avail_disk=$(df -Pm "$(dirname "$D")" | awk 'NR == 2 { print $4 }')
@@ -131,7 +143,9 @@ PY
 fi
 elf=$D/vmcore.elf
 vml=$K/vmlinux
-info=$("$PO" info --json "$elf" "$vml" 2>/dev/null) || { echo "bench-scale: pageowner info failed on $elf"; exit 1; }
+infodump=$elf
+[ -f "$elf" ] || { set -- $FORMS; infodump=$D/vmcore.d31.$1; }
+info=$("$PO" info --json "$infodump" "$vml" 2>/dev/null) || { echo "bench-scale: pageowner info failed on $infodump"; exit 1; }
 # the PFNs the walk visits: those of present memory sections (allocated, free,
 # skipped, missing); holes between sections (the PCI hole below 4 GiB) are
 # passed over without a read and not counted
