@@ -19,7 +19,7 @@ void po_keymap_free(struct po_keymap *m)
 	free(m->slots);
 	m->entries = NULL;
 	m->slots = NULL;
-	m->len = m->cap = m->nslots = 0;
+	m->len = m->cap = m->nslots = m->last = 0;
 }
 
 static void index_insert(uint32_t *slots, size_t nslots, uint64_t key, size_t i)
@@ -83,8 +83,16 @@ void *po_keymap_append(struct po_keymap *m, uint64_t key)
 
 void *po_keymap_get(struct po_keymap *m, uint64_t key)
 {
+	/* runs of one key (the pages of one stack, of one process) skip the
+	 * hash and the probe */
+	if (m->last && key_of(m, m->last - 1) == key)
+		return po_keymap_at(m, m->last - 1);
 	void *e = po_keymap_find(m, key);
-	return e ? e : po_keymap_append(m, key);
+	if (!e)
+		e = po_keymap_append(m, key);
+	if (e)
+		m->last = (size_t)((unsigned char *)e - m->entries) / m->size + 1;
+	return e;
 }
 
 /* qsort_r() on entry indexes: cmp, then the index (a stable sort). */
@@ -123,6 +131,7 @@ struct po_error *po_keymap_sort(struct po_keymap *m,
 	free(order);
 	free(m->entries);
 	m->entries = sorted;
+	m->last = 0;
 	/* the old index would find the entries where they were */
 	memset(m->slots, 0, m->nslots * sizeof(*m->slots));
 	for (size_t i = 0; i < m->len; i++)

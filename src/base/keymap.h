@@ -32,6 +32,7 @@ struct po_keymap {
 	size_t len, cap;
 	uint32_t *slots;        /* entry index + 1; 0 is an empty slot */
 	size_t nslots;
+	size_t last;            /* get's last entry, index + 1 (0: none) */
 };
 
 #define PO_KEYMAP_INIT(type) { .size = sizeof(type) }

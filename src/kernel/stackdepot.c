@@ -47,6 +47,8 @@ struct po_stackdepot {
 	size_t max_frames;
 	struct cache_ent *cache;
 	size_t cache_cap, cache_len;
+	uint32_t last_handle;         /* the last stack found, */
+	const struct po_stack *last_stack; /* NULL: none */
 };
 
 static uint32_t get_field(const struct field *f, uint32_t h)
@@ -418,13 +420,19 @@ static struct po_error *stack_get(struct po_program *prog, uint32_t handle,
 	if (!handle)
 		return po_error_create(PO_ERR_INVALID, "null stack handle");
 	handle = po_handle_mask(prog, handle);
+	/* runs of pages from one stack skip the lookup */
+	if (sd->last_stack && sd->last_handle == handle) {
+		*ret = sd->last_stack;
+		return NULL;
+	}
 	if (sd->cache_cap) {
 		e = cache_slot(sd, handle);
 		if (e->handle == handle) {
 			if (!e->stack)
 				return po_error_create(e->err_code,
 						       "stack handle %#x is invalid", handle);
-			*ret = e->stack;
+			*ret = sd->last_stack = e->stack;
+			sd->last_handle = handle;
 			return NULL;
 		}
 	}
@@ -441,7 +449,8 @@ static struct po_error *stack_get(struct po_program *prog, uint32_t handle,
 	sd->cache_len++;
 	if (err)
 		return err;
-	*ret = s;
+	*ret = sd->last_stack = s;
+	sd->last_handle = handle;
 	return NULL;
 }
 
