@@ -88,18 +88,22 @@ if /usr/bin/python3 -c 'import drgn' 2>/dev/null; then
 	# drgn 0.0.22 needs .debug_line, which the committed fixtures drop:
 	# use the full vmlinux of a fixture build when one is around (else the
 	# slim one, and drgn says why it cannot).
+	# (only if it is the build of the fixture's dump: bench-scale rebuilds
+	# the kernel there)
 	v=$(fx_versions | head -1)
 	for w in $(fx_versions); do
-		[ -f "${FIXTURE_WORK:-/var/tmp/pageowner-fixtures}/$w/src/vmlinux" ] && { v=$w; break; }
+		f=${FIXTURE_WORK:-/var/tmp/pageowner-fixtures}/$w/src/vmlinux
+		[ -f "$f" ] && "$PO" info "$(fx_dump "$w" churn d31.zstd)" "$f" >/dev/null 2>&1 && { v=$w; break; }
 	done
 	# drgn 0.0.22 cannot translate addresses in QEMU's paging=false ELF
 	vml=$(fx_vmlinux "$v"); dump=$(fx_dump "$v" churn d31.zstd)
 	echo
 	echo "baseline: drgn (Python) reading page_owner of the first 20000 PFNs of $v/churn/d31.zstd"
 	full=${FIXTURE_WORK:-/var/tmp/pageowner-fixtures}/$v/src/vmlinux
-	[ -f "$full" ] && vml=$full
+	dvml=$vml
+	[ -f "$full" ] && "$PO" info "$dump" "$full" >/dev/null 2>&1 && dvml=$full
 	t0=$(date +%s.%N)
-	if ! /usr/bin/python3 "$TOP/bench/drgn_baseline.py" "$dump" "$vml" 20000 2>"$FXCACHE/drgn.err"; then
+	if ! /usr/bin/python3 "$TOP/bench/drgn_baseline.py" "$dump" "$dvml" 20000 2>"$FXCACHE/drgn.err"; then
 		echo "drgn baseline unavailable: $(tail -1 "$FXCACHE/drgn.err")"
 		exit 0
 	fi
