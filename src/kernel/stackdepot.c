@@ -170,10 +170,24 @@ struct po_error *po_stackdepot_init(struct po_program *prog)
 
 #define REFCOUNT_SATURATED 0xc0000000u
 
+/* How many pools the depot has filled (pools_num, or depot_index + 1);
+ * the caller checks sd->pools_num_addr. */
+static struct po_error *pools_num(struct po_program *prog, uint32_t *num)
+{
+	struct po_stackdepot *sd = prog->k->sd;
+	struct po_error *err = po_read_u32(prog, sd->pools_num_addr, num);
+
+	if (err)
+		return po_error_prefix(err, "reading the stackdepot pool count");
+	if (sd->num_is_index)
+		(*num)++;
+	return NULL;
+}
+
 struct po_error *po_stackdepot_counted(struct po_program *prog,
 				       struct po_error *(*fn)(uint32_t handle, uint32_t count,
 							      void *arg),
-				       void *arg, bool *done, uint64_t *unparsed)
+				       void *arg)
 {
 	struct po_stackdepot *sd = prog->k->sd;
 	size_t recsz = po_sizeof(prog, "struct stack_record");
@@ -182,8 +196,7 @@ struct po_error *po_stackdepot_counted(struct po_program *prog,
 	uint32_t num;
 	uint8_t *buf;
 
-	*done = false;
-	if (!sd || sd->off_count == PO_ABSENT || !sd->pools_num_addr || sd->num_is_index ||
+	if (!sd || sd->off_count == PO_ABSENT || !sd->pools_num_addr ||
 	    !recsz || recsz == PO_ABSENT || sd->off_count + 4 > recsz ||
 	    sd->off_handle + 4 > recsz || po_symbol_addr(prog, "stack_ring", &addr))
 		return NULL;
@@ -192,9 +205,8 @@ struct po_error *po_stackdepot_counted(struct po_program *prog,
 	size_t pool_size = (size_t)1 << (sd->offset.width + DEPOT_STACK_ALIGN);
 	if (sd->offset.width > 20 || recsz > pool_size)
 		return NULL;
-	*unparsed = 0;
-	if ((err = po_read_u32(prog, sd->pools_num_addr, &num)))
-		return po_error_prefix(err, "reading the stackdepot pool count");
+	if ((err = pools_num(prog, &num)))
+		return err;
 	if (sd->pools_len > 0 && num > (uint64_t)sd->pools_len)
 		return po_error_create(PO_ERR_INVALID, "pools_num %u is beyond stack_pools (%ld)",
 				       num, sd->pools_len);
@@ -231,18 +243,14 @@ struct po_error *po_stackdepot_counted(struct po_program *prog,
 			uint32_t size = po_get_u32(buf + off + sd->off_size);
 			if (get_field(&sd->index, own) != idx + sd->plus_1 ||
 			    get_field(&sd->offset, own) != off >> DEPOT_STACK_ALIGN ||
-			    size > sd->max_frames) {
-				*unparsed += 1; /* the rest of this pool */
-				break;
-			}
+			    size > sd->max_frames)
+				break; /* not a record: the rest of this pool */
 			if (count && count < REFCOUNT_SATURATED)
 				err = fn(po_handle_mask(prog, own), count, arg);
 			off += (sd->off_entries + size * 8ULL + align - 1) & ~(uint64_t)(align - 1);
 		}
 	}
 	free(buf);
-	if (!err)
-		*done = true;
 	return err;
 }
 
@@ -345,11 +353,8 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 				       handle, idx, sd->pools_len);
 	if (sd->pools_num_addr) {
 		uint32_t num;
-		err = po_read_u32(prog, sd->pools_num_addr, &num);
-		if (err)
-			return po_error_prefix(err, "reading the stackdepot pool count");
-		if (sd->num_is_index)
-			num++;
+		if ((err = pools_num(prog, &num)))
+			return err;
 		if (idx >= num)
 			return po_error_create(PO_ERR_INVALID,
 					       "stack handle %#x: pool index %u >= pools_num %u",

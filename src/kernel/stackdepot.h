@@ -19,19 +19,18 @@ struct po_error *po_stack_print_handle(struct po_program *prog, FILE *out,
 				       uint32_t handle);
 
 /*
- * Every record of the depot that holds a count (6.8+ fixed-size slots with a
+ * Every record of the depot that holds a count (6.8+ records with a
  * refcount: page_owner's records, 6.9+, count 1 + pages), neither the
  * REFCOUNT_SATURATED of other users' records nor the 0 of a freed slot:
  * fn(handle, count, arg) for each, pool by pool, record after record.  A
  * record that does not hold its own handle (or claims too many frames) ends
- * its pool's walk: *unparsed counts those pools.  *done false (and no call) where the
- * depot has no such layout, or where KASAN's tag modes (stack_ring) count
- * records too.
+ * its pool's walk.  No call where the depot has no such layout, or where
+ * KASAN's tag modes (stack_ring) count records too.
  */
 struct po_error *po_stackdepot_counted(struct po_program *prog,
 				       struct po_error *(*fn)(uint32_t handle, uint32_t count,
 							      void *arg),
-				       void *arg, bool *done, uint64_t *unparsed);
+				       void *arg);
 
 /* The type names the stackdepot code asks for (kernel.c declares them). */
 extern const struct po_type_names po_stackdepot_types;

@@ -224,9 +224,7 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 			 * damaged list skips: show_stacks leaves both out, and
 			 * so does this report; it says how many. */
 			struct unlisted u = { .listed = &t };
-			uint64_t unparsed = 0;
-			bool done;
-			err = po_stackdepot_counted(prog, unlisted_cb, &u, &done, &unparsed);
+			err = po_stackdepot_counted(prog, unlisted_cb, &u);
 			if (err) { /* the check only: the list stands */
 				po_error_destroy(err);
 				err = NULL;
