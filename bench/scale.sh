@@ -28,7 +28,8 @@
 # (the time of `pageowner page` on one PFN: DWARF, vmcoreinfo, one page),
 # PFNs per CPU second, the same net of the start-up's CPU time (the per-core
 # walk rate, least disturbed by other load on the machine), peak RSS, the
-# speed-up over one thread (wall time), and whether
+# speed-up over one thread (wall time: x1thr; and net of the start-up,
+# which runs on one thread whatever --threads says: net x1), and whether
 # stdout is the same as with one thread (`pages` goes to /dev/null: not
 # compared).  PFNs are those of the present memory sections (the sum of
 # `pageowner info`'s pfns_* counters), not the PFN range, which includes the
@@ -260,8 +261,8 @@ printf '\n%s guest (%s), %s: %d PFNs in present sections (PFN range %d); %s CPUs
 pfn_probe=$((minpfn + 4096))
 rm -f "$D/results.txt"
 hdr() {
-	printf '%-20s %3s %7s %6s %10s %10s %10s %10s %10s %7s %5s %4s\n' report thr "wall s" "cpu s" \
-		"PFNs/s" "PFNs/s/thr" "net PFNs/s" "PFNs/cpu-s" "net /cpu-s" "RSS MiB" x1thr same
+	printf '%-20s %3s %7s %6s %10s %10s %10s %10s %10s %7s %5s %6s %4s\n' report thr "wall s" "cpu s" \
+		"PFNs/s" "PFNs/s/thr" "net PFNs/s" "PFNs/cpu-s" "net /cpu-s" "RSS MiB" x1thr "net x1" same
 }
 for form in $FORMS; do
 	dump=${DUMP[$form]:-}
@@ -290,8 +291,10 @@ for form in $FORMS; do
 				-v sc="$setup_cpu" -v w1="$w1" -v same="$same" 'BEGIN {
 				net = w - s; if (net < 0.001) net = 0.001
 				netc = c - sc; if (netc < 0.01) netc = 0.01
-				printf "%-20s %3d %7.3f %6.2f %10.0f %10.0f %10.0f %10.0f %10.0f %7.1f %5.2f %4s\n", r, t, w, c,
-					p / w, p / w / t, p / net, (c > 0 ? p / c : 0), p / netc, m / 1024, w1 / w, same }'
+				net1 = w1 - s; if (net1 < 0.001) net1 = 0.001
+				printf "%-20s %3d %7.3f %6.2f %10.0f %10.0f %10.0f %10.0f %10.0f %7.1f %5.2f %6.2f %4s\n", r, t, w, c,
+					p / w, p / w / t, p / net, (c > 0 ? p / c : 0), p / netc, m / 1024, w1 / w,
+					net1 / net, same }'
 		done
 	done
 done

@@ -93,8 +93,9 @@ void po_program_set_vmcoreinfo_reader(struct po_program *prog,
 /*
  * Threads for the PFN walk (default 1): with n > 1, n threads read memory
  * sections ahead of the walk, each through its own reader (the memory's
- * clone()), while the calling thread decodes and reports them in PFN
- * order, so every report is byte-identical to one thread's.
+ * clone()), and, for reports that sum records (po_walk_parts()), decode
+ * and sum them too; the calling thread reports them in PFN order, so every
+ * report is byte-identical to one thread's.
  */
 void po_program_set_threads(struct po_program *prog, unsigned n);
 /* The CPUs this process may run on (at least 1). */
@@ -296,6 +297,31 @@ typedef struct po_error *(*po_record_fn)(struct po_program *prog,
 struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
 			 po_record_fn fn, void *arg,
 			 struct po_walk_stats *stats);
+
+/*
+ * A walk whose records a report sums (counts per stack, per process...),
+ * spread over the program's threads (po_program_set_threads()): each reader
+ * thread walks whole memory sections into partial sums of its own, which
+ * the calling thread adds to arg section after section, in PFN order, so
+ * the sums, and the order in which keys first appear, are those of one
+ * thread.  part_new(arg) makes an empty partial sum (NULL: out of memory);
+ * fn(prog, rec, part) adds a record to one, or to arg itself where a
+ * section is walked on the calling thread, so a part is of arg's type;
+ * part_merge(arg, part) adds part to arg and frees it; part_free(part)
+ * frees one not merged.  fn runs on several threads at once: it may read
+ * prog, not change it (no stack lookups: those are the merge's or the
+ * report's).  Without part_new, po_walk(): records reach fn in order on
+ * the calling thread, sections read ahead on the others.
+ */
+struct po_walk_ops {
+	po_record_fn fn;
+	void *(*part_new)(void *arg);
+	struct po_error *(*part_merge)(void *arg, void *part);
+	void (*part_free)(void *part);
+};
+struct po_error *po_walk_parts(struct po_program *prog, enum po_walk_mode mode,
+			       const struct po_walk_ops *ops, void *arg,
+			       struct po_walk_stats *stats);
 /* Decode one PFN (any state). */
 struct po_error *po_get_record(struct po_program *prog, uint64_t pfn,
 			       struct po_record *rec);

@@ -170,12 +170,20 @@ struct po_error *po_stackdepot_init(struct po_program *prog)
 
 #define REFCOUNT_SATURATED 0xc0000000u
 
+/* Memory through rd, a thread's own reader, or the program's (rd NULL). */
+static struct po_error *rd_read(struct po_program *prog, struct po_reader *rd,
+				uint64_t addr, void *buf, size_t len)
+{
+	return rd ? po_reader_read(rd, addr, buf, len) : po_read(prog, addr, buf, len);
+}
+
 /* How many pools the depot has filled (pools_num, or depot_index + 1);
  * the caller checks sd->pools_num_addr. */
-static struct po_error *pools_num(struct po_program *prog, uint32_t *num)
+static struct po_error *pools_num(struct po_program *prog, struct po_reader *rd,
+				  uint32_t *num)
 {
 	struct po_stackdepot *sd = prog->k->sd;
-	struct po_error *err = po_read_u32(prog, sd->pools_num_addr, num);
+	struct po_error *err = rd_read(prog, rd, sd->pools_num_addr, num, 4);
 
 	if (err)
 		return po_error_prefix(err, "reading the stackdepot pool count");
@@ -205,7 +213,7 @@ struct po_error *po_stackdepot_counted(struct po_program *prog,
 	size_t pool_size = (size_t)1 << (sd->offset.width + DEPOT_STACK_ALIGN);
 	if (sd->offset.width > 20 || recsz > pool_size)
 		return NULL;
-	if ((err = pools_num(prog, &num)))
+	if ((err = pools_num(prog, NULL, &num)))
 		return err;
 	if (sd->pools_len > 0 && num > (uint64_t)sd->pools_len)
 		return po_error_create(PO_ERR_INVALID, "pools_num %u is beyond stack_pools (%ld)",
@@ -331,8 +339,16 @@ static void symbolize(struct po_program *prog, struct po_frame *f)
 		*e = (struct po_symcache_entry){ f->addr, f->name, f->offset, f->size, true };
 }
 
-static struct po_error *fetch(struct po_program *prog, uint32_t handle,
-			      struct po_stack **ret)
+/*
+ * Where handle's record is and how many frames it has, read through rd (or
+ * the program's reader) and checked: the pool index within the pools, the
+ * pool present, the record holding its own handle, no more frames than the
+ * depot keeps.  PO_ERR_INVALID or PO_ERR_FAULT: the dump does not give
+ * this record.
+ */
+static struct po_error *find_record(struct po_program *prog, struct po_reader *rd,
+				    uint32_t handle, uint64_t *recp, uint32_t *sizep,
+				    int *refcount)
 {
 	struct po_stackdepot *sd = prog->k->sd;
 	struct po_error *err;
@@ -353,14 +369,14 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 				       handle, idx, sd->pools_len);
 	if (sd->pools_num_addr) {
 		uint32_t num;
-		if ((err = pools_num(prog, &num)))
+		if ((err = pools_num(prog, rd, &num)))
 			return err;
 		if (idx >= num)
 			return po_error_create(PO_ERR_INVALID,
 					       "stack handle %#x: pool index %u >= pools_num %u",
 					       handle, idx, num);
 	}
-	err = po_read_u64(prog, sd->pools_base + (uint64_t)idx * 8, &pool);
+	err = rd_read(prog, rd, sd->pools_base + (uint64_t)idx * 8, &pool, 8);
 	if (err)
 		return po_error_prefix(err, "reading stack pool %u", idx);
 	if (!pool)
@@ -368,7 +384,7 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 				       handle, idx);
 	rec = pool + off;
 	size_t hlen = sd->off_entries < sizeof(hdr) ? sd->off_entries : sizeof(hdr);
-	err = po_read(prog, rec, hdr, hlen);
+	err = rd_read(prog, rd, rec, hdr, hlen);
 	if (err)
 		return po_error_prefix(err, "reading stack record %#x at %#llx", handle,
 				       (unsigned long long)rec);
@@ -381,14 +397,43 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 	if (size > sd->max_frames)
 		return po_error_create(PO_ERR_INVALID,
 				       "stack record %#x claims %u frames", handle, size);
+	*refcount = -1;
+	if (sd->off_count != PO_ABSENT && sd->off_count + 4 <= hlen)
+		*refcount = (int)po_get_u32(hdr + sd->off_count);
+	*recp = rec;
+	*sizep = size;
+	return NULL;
+}
+
+/* The frames of the record at rec, size of them, into entries. */
+static struct po_error *read_frames(struct po_program *prog, struct po_reader *rd,
+				    uint32_t handle, uint64_t rec, uint32_t size,
+				    uint64_t *entries)
+{
+	struct po_error *err;
+
+	if (!size)
+		return NULL;
+	err = rd_read(prog, rd, rec + prog->k->sd->off_entries, entries, size * 8ULL);
+	return err ? po_error_prefix(err, "reading frames of stack %#x", handle) : NULL;
+}
+
+static struct po_error *fetch(struct po_program *prog, uint32_t handle,
+			      struct po_stack **ret)
+{
+	struct po_error *err;
+	uint64_t rec;
+	uint32_t size;
+	int refcount;
+
+	if ((err = find_record(prog, NULL, handle, &rec, &size, &refcount)))
+		return err;
 	struct po_stack *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &po_error_nomem;
 	s->handle = po_handle_mask(prog, handle);
 	s->nr_frames = size;
-	s->refcount = -1;
-	if (sd->off_count != PO_ABSENT && sd->off_count + 4 <= hlen)
-		s->refcount = (int)po_get_u32(hdr + sd->off_count);
+	s->refcount = refcount;
 	s->frames = calloc(size ? size : 1, sizeof(*s->frames));
 	uint64_t *entries = calloc(size ? size : 1, 8);
 	if (!s->frames || !entries) {
@@ -396,13 +441,10 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 		free_stack(s);
 		return &po_error_nomem;
 	}
-	if (size) {
-		err = po_read(prog, rec + sd->off_entries, entries, size * 8ULL);
-		if (err) {
-			free(entries);
-			free_stack(s);
-			return po_error_prefix(err, "reading frames of stack %#x", handle);
-		}
+	if ((err = read_frames(prog, NULL, handle, rec, size, entries))) {
+		free(entries);
+		free_stack(s);
+		return err;
 	}
 	for (uint32_t i = 0; i < size; i++) {
 		s->frames[i].addr = entries[i];
@@ -410,6 +452,34 @@ static struct po_error *fetch(struct po_program *prog, uint32_t handle,
 	}
 	free(entries);
 	*ret = s;
+	return NULL;
+}
+
+/* What stack_get() would find of handle, on any thread (nothing shared is
+ * touched): NULL with *ok, or the error that stops a walk. */
+struct po_error *po_stack_readable(struct po_program *prog, struct po_reader *rd,
+				   uint32_t handle, bool *ok)
+{
+	struct po_stackdepot *sd = prog->k->sd;
+	uint64_t entries[MAX_FRAMES_LIMIT], rec;
+	struct po_error *err;
+	uint32_t size;
+	int refcount;
+
+	*ok = false;
+	if (!sd || !handle)
+		return NULL;
+	handle = po_handle_mask(prog, handle);
+	err = find_record(prog, rd, handle, &rec, &size, &refcount);
+	if (!err && size > MAX_FRAMES_LIMIT)
+		err = po_error_create(PO_ERR_INVALID, "stack record %#x claims %u frames",
+				      handle, size);
+	if (!err)
+		err = read_frames(prog, rd, handle, rec, size, entries);
+	if (err && err->code != PO_ERR_INVALID && err->code != PO_ERR_FAULT)
+		return err;
+	*ok = !err;
+	po_error_destroy(err);
 	return NULL;
 }
 

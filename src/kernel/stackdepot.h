@@ -2,6 +2,7 @@
 #ifndef PO_KERNEL_STACKDEPOT_H
 #define PO_KERNEL_STACKDEPOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "access/debuginfo.h"
 
 struct po_stackdepot;
+struct po_reader;
 struct po_error *po_stackdepot_init(struct po_program *prog);
 void po_stackdepot_destroy(struct po_program *prog);
 uint32_t po_handle_mask(struct po_program *prog, uint32_t handle);
@@ -31,6 +33,15 @@ struct po_error *po_stackdepot_counted(struct po_program *prog,
 				       struct po_error *(*fn)(uint32_t handle, uint32_t count,
 							      void *arg),
 				       void *arg);
+
+/*
+ * Whether po_stack_lookup() would find a stack for handle (*ok), decided
+ * through rd, one thread's reader, without the cache or the symbols: what
+ * reader threads ask of every record.  Fails only where the lookup would
+ * fail (out of memory, a dump that cannot be read).
+ */
+struct po_error *po_stack_readable(struct po_program *prog, struct po_reader *rd,
+				   uint32_t handle, bool *ok);
 
 /* The type names the stackdepot code asks for (kernel.c declares them). */
 extern const struct po_type_names po_stackdepot_types;

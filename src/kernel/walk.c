@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/keymap.h"
 #include "base/util.h"
 #include "kernel/stackdepot.h"
 #include "kernel/kernel.h"
@@ -50,6 +51,16 @@ struct walker {
 	struct po_walk_stats *stats;
 	struct prefetch *pf;  /* threads reading ahead, or NULL */
 	uint64_t progress_next; /* PFN at which to report progress next */
+	/* On a reader thread: whether each stack handle seen reads
+	 * (struct memo, by handle), through stack_rd; NULL on the walk's
+	 * own thread, which asks po_stack_lookup() and its cache. */
+	struct po_keymap *memo;
+	struct po_reader *stack_rd;
+};
+
+struct memo {
+	uint64_t handle;
+	bool ok;
 };
 
 /*
@@ -307,14 +318,40 @@ static uint64_t latest_ts(uint64_t uptime)
 	return uptime * 2 + 60000000000ULL;
 }
 
-/* Which values of an allocated record no kernel writes (enum po_suspect),
- * counted in the stats.  Fails only for out-of-memory. */
-static struct po_error *check_record(struct po_program *prog, struct po_record *rec,
-				     struct po_walk_stats *st)
+/* Whether handle's stack reads: the stack cache's answer on the walk's own
+ * thread, the thread's memo of po_stack_readable() on a reader thread. */
+static struct po_error *stack_ok(struct walker *w, uint32_t handle, bool *ok)
 {
-	struct po_layout *L = &prog->k->L;
 	const struct po_stack *stack;
 	struct po_error *err;
+	struct memo *m;
+
+	if (!w->memo) {
+		err = po_stack_lookup(w->prog, handle, &stack, NULL, 0);
+		*ok = stack != NULL;
+		return err;
+	}
+	if ((m = po_keymap_find(w->memo, handle))) {
+		*ok = m->ok;
+		return NULL;
+	}
+	if ((err = po_stack_readable(w->prog, w->stack_rd, handle, ok)))
+		return err;
+	if (!(m = po_keymap_get(w->memo, handle)))
+		return &po_error_nomem;
+	m->ok = *ok;
+	return NULL;
+}
+
+/* Which values of an allocated record no kernel writes (enum po_suspect),
+ * counted in the stats.  Fails only for out-of-memory. */
+static struct po_error *check_record(struct walker *w, struct po_record *rec)
+{
+	struct po_program *prog = w->prog;
+	struct po_walk_stats *st = w->stats;
+	struct po_layout *L = &prog->k->L;
+	struct po_error *err;
+	bool readable;
 	unsigned s = 0;
 
 	if (rec->order > L->max_record_order)
@@ -324,9 +361,9 @@ static struct po_error *check_record(struct po_program *prog, struct po_record *
 		s |= PO_SUSPECT_PID;
 	if (L->dump_uptime_ns && rec->ts_nsec > latest_ts(L->dump_uptime_ns))
 		s |= PO_SUSPECT_TS;
-	if ((err = po_stack_lookup(prog, rec->handle, &stack, NULL, 0)))
+	if ((err = stack_ok(w, rec->handle, &readable)))
 		return err;
-	if (!stack)
+	if (!readable)
 		s |= PO_SUSPECT_STACK;
 	rec->suspect = s;
 	if (s) {
@@ -499,24 +536,41 @@ static void walker_free(struct walker *w)
  * records reach the report exactly as on one thread.  A slot is reused
  * once the walk has moved past its section.  The walk thread's other reads
  * (stacks, names) go through the program's own reader meanwhile.
+ *
+ * Where the report sums records (struct po_walk_ops with part_new), the
+ * reader thread also walks the section it loaded, into a partial sum of its
+ * own and counters of its own, as the walk would if it entered the section
+ * at its first PFN; the walk adds them to the report's, section after
+ * section.  A walk that entered elsewhere (a buddy block of a garbage order
+ * jumped over the boundary) walks the section again itself.
  */
 enum slot_state { SLOT_FREE, SLOT_LOADING, SLOT_READY };
 
 struct slot {
 	struct section sec;
-	struct po_error *err;
+	struct po_error *err;  /* loading it */
 	enum slot_state state;
+	/* the section walked on the reader thread */
+	bool walked;
+	uint64_t entry, exit;  /* the first PFN walked, the next one after */
+	struct po_walk_stats st;
+	void *part;
+	struct po_error *walk_err; /* a report's error, or &po_error_stop */
 };
 
 struct worker {
 	struct prefetch *pf;
 	struct loader ld;
+	struct po_keymap memo; /* struct memo */
 	pthread_t tid;
 	bool started;
 };
 
 struct prefetch {
 	const struct walker *w;
+	enum po_walk_mode mode;
+	const struct po_walk_ops *ops; /* with part_new: walk on the readers */
+	void *arg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct slot *slots;
@@ -529,6 +583,40 @@ struct prefetch {
 	unsigned nworkers;
 	struct worker *workers;
 };
+
+static struct po_error *first_pfn(struct walker *w, uint64_t *pfn);
+static struct po_error *walk_section(struct walker *w, enum po_walk_mode mode,
+				     uint64_t *pfn, po_record_fn fn, void *arg);
+
+/* Walk the section in sl on a reader thread, as the walk would from its
+ * first PFN (from min_low_pfn for the first), into a new partial sum. */
+static struct po_error *walk_part(struct worker *wk, struct slot *sl)
+{
+	struct prefetch *pf = wk->pf;
+	const struct po_layout *L = &pf->w->prog->k->L;
+	struct walker w = {
+		.prog = pf->w->prog, .roots = pf->w->roots, .nr_roots = pf->w->nr_roots,
+		.sec = &sl->sec, .stats = &sl->st, .memo = &wk->memo,
+		.stack_rd = &wk->ld.rd,
+	};
+	uint64_t pfn = sl->sec.nr * L->pages_per_section;
+	struct po_error *err = NULL;
+
+	memset(&sl->st, 0, sizeof(sl->st));
+	sl->walked = true;
+	if (!(sl->part = pf->ops->part_new(pf->arg)))
+		return &po_error_nomem;
+	if (pfn <= L->min_low_pfn) {
+		pfn = L->min_low_pfn;
+		if (pf->mode == PO_WALK_DEBUGFS)
+			err = first_pfn(&w, &pfn);
+	}
+	sl->entry = pfn;
+	if (!err)
+		err = walk_section(&w, pf->mode, &pfn, pf->ops->fn, sl->part);
+	sl->exit = pfn;
+	return err;
+}
 
 static void *prefetch_thread(void *arg)
 {
@@ -547,14 +635,31 @@ static void *prefetch_thread(void *arg)
 		sl->state = SLOT_LOADING;
 		pthread_mutex_unlock(&pf->mu);
 		struct po_error *err = load_section(pf->w, &wk->ld, &sl->sec, nr);
+		sl->sec.nr = nr;
+		sl->walked = false;
+		if (!err && pf->ops && pf->ops->part_new)
+			sl->walk_err = walk_part(wk, sl);
 		pthread_mutex_lock(&pf->mu);
 		sl->err = err;
-		sl->sec.nr = nr;
 		sl->state = SLOT_READY;
 		pthread_cond_broadcast(&pf->cv);
 	}
 	pthread_mutex_unlock(&pf->mu);
 	return NULL;
+}
+
+/* Drop what a slot the walk is done with still holds. */
+static void slot_clear(struct prefetch *pf, struct slot *sl)
+{
+	po_error_destroy(sl->err);
+	sl->err = NULL;
+	if (sl->walk_err != &po_error_stop)
+		po_error_destroy(sl->walk_err);
+	sl->walk_err = NULL;
+	if (sl->part)
+		pf->ops->part_free(sl->part);
+	sl->part = NULL;
+	sl->walked = false;
 }
 
 static void prefetch_stop(struct prefetch *pf)
@@ -571,10 +676,11 @@ static void prefetch_stop(struct prefetch *pf)
 		free(pf->workers[i].ld.chunk_ok);
 		if (pf->workers[i].ld.rd.ops)
 			po_reader_close(&pf->workers[i].ld.rd);
+		po_keymap_free(&pf->workers[i].memo);
 	}
 	for (unsigned i = 0; i < pf->nslots; i++) {
 		if (pf->slots[i].state == SLOT_READY)
-			po_error_destroy(pf->slots[i].err);
+			slot_clear(pf, &pf->slots[i]);
 		section_free(&pf->slots[i].sec);
 	}
 	pthread_cond_destroy(&pf->cv);
@@ -590,9 +696,11 @@ static void prefetch_stop(struct prefetch *pf)
  * never an error: the walk then loads each section itself.  Fails only for
  * out-of-memory or a reader that cannot be opened.
  */
-static struct po_error *prefetch_start(struct walker *w, unsigned n, uint64_t first,
-				       uint64_t end)
+static struct po_error *prefetch_start(struct walker *w, enum po_walk_mode mode,
+				       const struct po_walk_ops *ops, void *arg,
+				       unsigned n, uint64_t first, uint64_t end)
 {
+	const struct po_layout *L = &w->prog->k->L;
 	struct prefetch *pf;
 	struct po_error *err = NULL;
 
@@ -606,6 +714,13 @@ static struct po_error *prefetch_start(struct walker *w, unsigned n, uint64_t fi
 	pthread_mutex_init(&pf->mu, NULL);
 	pthread_cond_init(&pf->cv, NULL);
 	pf->w = w;
+	pf->mode = mode;
+	/* a section walked on its own starts at a max-order block and ends
+	 * at the next section's first PFN: true of every kernel's layout */
+	if (ops->part_new && L->max_order_nr_pages &&
+	    L->pages_per_section % L->max_order_nr_pages == 0)
+		pf->ops = ops;
+	pf->arg = arg;
 	pf->next_load = pf->next_take = first;
 	pf->end = end;
 	pf->nslots = 2 * n;
@@ -622,6 +737,7 @@ static struct po_error *prefetch_start(struct walker *w, unsigned n, uint64_t fi
 	for (unsigned i = 0; i < n && !err; i++) {
 		struct worker *wk = &pf->workers[i];
 		wk->pf = pf;
+		wk->memo = (struct po_keymap)PO_KEYMAP_INIT(struct memo);
 		err = po_reader_open(w->prog, true, &wk->ld.rd);
 		if (!err && !wk->ld.rd.ops)
 			break; /* no clone after all: fewer threads */
@@ -649,6 +765,7 @@ static struct po_error *prefetch_take(struct walker *w, uint64_t nr,
 
 	pthread_mutex_lock(&pf->mu);
 	if (pf->held) {
+		slot_clear(pf, pf->held);
 		pf->held->state = SLOT_FREE;
 		pf->held = NULL;
 		pthread_cond_broadcast(&pf->cv);
@@ -664,8 +781,7 @@ static struct po_error *prefetch_take(struct walker *w, uint64_t nr,
 			pthread_cond_wait(&pf->cv, &pf->mu);
 		if (pf->next_take == nr)
 			break;
-		po_error_destroy(sl->err);
-		sl->err = NULL;
+		slot_clear(pf, sl);
 		sl->state = SLOT_FREE;
 		pthread_cond_broadcast(&pf->cv);
 	}
@@ -679,15 +795,13 @@ static struct po_error *prefetch_take(struct walker *w, uint64_t nr,
 	return err;
 }
 
-static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *arg)
+/* The walk's first PFN from *pfn (min_low_pfn), as read_page_owner()
+ * finds it: the first valid one, or the first at a max-order boundary. */
+static struct po_error *first_pfn(struct walker *w, uint64_t *pfnp)
 {
-	struct po_program *prog = w->prog;
-	struct po_layout *L = &prog->k->L;
-	struct po_walk_stats *st = w->stats;
-	uint64_t M = L->max_order_nr_pages;
+	uint64_t M = w->prog->k->L.max_order_nr_pages;
+	uint64_t pfn = *pfnp;
 	struct po_error *err;
-	struct po_record rec;
-	uint64_t pfn = L->min_low_pfn;
 
 	for (;;) {
 		if ((err = get_section(w, pfn)))
@@ -696,11 +810,31 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 			break;
 		pfn++;
 	}
-	for (; pfn < L->max_pfn; pfn++) {
-		if ((pfn & 0xffff) == 0 && po_interrupted(prog))
-			return po_error_create(PO_ERR_INTERRUPTED, "interrupted");
-		if ((err = get_section(w, pfn)))
-			return err;
+	*pfnp = pfn;
+	return NULL;
+}
+
+/* read_page_owner()'s loop over the PFNs of the loaded section from *pfnp;
+ * *pfnp is left at the next PFN to look at (a later section's). */
+static struct po_error *debugfs_section(struct walker *w, uint64_t *pfnp,
+					po_record_fn fn, void *arg)
+{
+	struct po_program *prog = w->prog;
+	struct po_layout *L = &prog->k->L;
+	struct po_walk_stats *st = w->stats;
+	uint64_t M = L->max_order_nr_pages;
+	uint64_t end = (w->sec->nr + 1) * L->pages_per_section;
+	struct po_error *err = NULL;
+	struct po_record rec;
+	uint64_t pfn;
+
+	if (end > L->max_pfn)
+		end = L->max_pfn;
+	for (pfn = *pfnp; pfn < end; pfn++) {
+		if ((pfn & 0xffff) == 0 && po_interrupted(prog)) {
+			err = po_error_create(PO_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
 		if ((pfn & (M - 1)) == 0 && !pfn_valid(w, pfn)) {
 			pfn += M - 1;
 			continue;
@@ -716,10 +850,10 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 				uint64_t n = 1ULL << rec.buddy_order;
 				if (L->dump_fmt == PO_DUMP_73) {
 					/* 7.3 skip_buddy_pages(): clamp to the block */
-					uint64_t end = (pfn + 1 + M - 1) & ~(M - 1);
-					if (pfn + n < end)
-						end = pfn + n;
-					n = end - pfn;
+					uint64_t bend = (pfn + 1 + M - 1) & ~(M - 1);
+					if (pfn + n < bend)
+						bend = pfn + n;
+					n = bend - pfn;
 				}
 				st->pfns_buddy += n;
 				pfn += n - 1;
@@ -741,37 +875,43 @@ static struct po_error *walk_debugfs(struct walker *w, po_record_fn fn, void *ar
 			st->pfns_skipped++;
 			continue;
 		}
-		if ((err = check_record(prog, &rec, st)))
-			return err;
+		if ((err = check_record(w, &rec)))
+			break;
 		if (rec.order >= 64)
 			continue; /* no page is aligned to 2^64: nothing to print */
 		if (!rec.suspect) {
 			st->pfns_allocated++;
 			st->pages_allocated += 1ULL << rec.order;
 		}
-		err = fn(prog, &rec, arg);
-		if (err)
-			return err;
+		if ((err = fn(prog, &rec, arg)))
+			break;
 	}
-	return NULL;
+	*pfnp = pfn;
+	return err;
 }
 
-static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
+/* Every valid PFN of the loaded section from *pfnp (PO_WALK_ALL). */
+static struct po_error *all_section(struct walker *w, uint64_t *pfnp,
+				    po_record_fn fn, void *arg)
 {
 	struct po_program *prog = w->prog;
 	struct po_layout *L = &prog->k->L;
 	struct po_walk_stats *st = w->stats;
-	struct po_error *err;
+	uint64_t end = (w->sec->nr + 1) * L->pages_per_section;
+	struct po_error *err = NULL;
 	struct po_record rec;
+	uint64_t pfn;
 
-	for (uint64_t pfn = L->min_low_pfn; pfn < L->max_pfn; pfn++) {
-		if ((pfn & 0xffff) == 0 && po_interrupted(prog))
-			return po_error_create(PO_ERR_INTERRUPTED, "interrupted");
-		if ((err = get_section(w, pfn)))
-			return err;
-		if (!w->sec->present) {
-			pfn = (w->sec->nr + 1) * L->pages_per_section - 1;
-			continue;
+	if (end > L->max_pfn)
+		end = L->max_pfn;
+	if (!w->sec->present) {
+		*pfnp = end > *pfnp ? end : *pfnp;
+		return NULL;
+	}
+	for (pfn = *pfnp; pfn < end; pfn++) {
+		if ((pfn & 0xffff) == 0 && po_interrupted(prog)) {
+			err = po_error_create(PO_ERR_INTERRUPTED, "interrupted");
+			break;
 		}
 		if (!pfn_valid(w, pfn))
 			continue;
@@ -785,8 +925,8 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 			st->pfns_buddy++;
 		} else if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
 			   (rec.order >= 64 || !(pfn & ((1ULL << rec.order) - 1)))) {
-			if ((err = check_record(prog, &rec, st)))
-				return err;
+			if ((err = check_record(w, &rec)))
+				break;
 			if (!rec.suspect) {
 				st->pfns_allocated++;
 				st->pages_allocated += 1ULL << rec.order;
@@ -795,15 +935,79 @@ static struct po_error *walk_all(struct walker *w, po_record_fn fn, void *arg)
 			check_hidden(L, &rec, st);
 			st->pfns_skipped++;
 		}
-		err = fn(prog, &rec, arg);
-		if (err)
+		if ((err = fn(prog, &rec, arg)))
+			break;
+	}
+	*pfnp = pfn;
+	return err;
+}
+
+static struct po_error *walk_section(struct walker *w, enum po_walk_mode mode,
+				     uint64_t *pfn, po_record_fn fn, void *arg)
+{
+	return mode == PO_WALK_DEBUGFS ? debugfs_section(w, pfn, fn, arg) :
+					 all_section(w, pfn, fn, arg);
+}
+
+/* One counter set added to another, as if one walk had counted both. */
+static void stats_add(struct po_walk_stats *to, const struct po_walk_stats *from)
+{
+	if (!to->records_inconsistent && from->records_inconsistent)
+		to->inconsistent_first_pfn = from->inconsistent_first_pfn;
+#define ADD(f) to->f += from->f
+	ADD(pfns_scanned); ADD(pfns_allocated); ADD(pages_allocated);
+	ADD(pfns_buddy); ADD(pfns_skipped); ADD(pfns_missing);
+	ADD(records_suspect); ADD(suspect_order); ADD(suspect_pid);
+	ADD(suspect_ts); ADD(suspect_stack);
+	ADD(records_inconsistent); ADD(inconsistent_unfreed);
+	ADD(inconsistent_no_owner); ADD(inconsistent_buddy);
+#undef ADD
+	/* sections and sections_missing: get_section() counts them */
+}
+
+static struct po_error *walk_run(struct walker *w, enum po_walk_mode mode,
+				 const struct po_walk_ops *ops, void *arg)
+{
+	const struct po_layout *L = &w->prog->k->L;
+	uint64_t pfn = L->min_low_pfn;
+	struct po_error *err;
+
+	for (bool first = true; first || pfn < L->max_pfn; first = false) {
+		if (first && mode == PO_WALK_ALL && pfn >= L->max_pfn)
+			break;
+		if ((err = get_section(w, pfn)))
+			return err;
+		struct slot *sl = w->pf ? w->pf->held : NULL;
+		if (sl && sl->walked && (first || sl->entry == pfn)) {
+			/* walked on a reader thread as it would be here */
+			stats_add(w->stats, &sl->st);
+			err = sl->walk_err;
+			sl->walk_err = NULL;
+			pfn = sl->exit;
+			if (sl->part) {
+				struct po_error *merr = ops->part_merge(arg, sl->part);
+				sl->part = NULL;
+				if (merr) {
+					if (err != &po_error_stop)
+						po_error_destroy(err);
+					return merr;
+				}
+			}
+			if (err)
+				return err;
+			continue;
+		}
+		if (first && mode == PO_WALK_DEBUGFS && (err = first_pfn(w, &pfn)))
+			return err;
+		if ((err = walk_section(w, mode, &pfn, ops->fn, arg)))
 			return err;
 	}
 	return NULL;
 }
 
-struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
-			 po_record_fn fn, void *arg, struct po_walk_stats *stats)
+struct po_error *po_walk_parts(struct po_program *prog, enum po_walk_mode mode,
+			       const struct po_walk_ops *ops, void *arg,
+			       struct po_walk_stats *stats)
 {
 	struct po_walk_stats local;
 	struct walker w;
@@ -817,12 +1021,12 @@ struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
 	err = walker_init(&w, prog, stats);
 	if (!err && prog->k->L.max_pfn > prog->k->L.min_low_pfn) {
 		uint64_t pps = prog->k->L.pages_per_section;
-		err = prefetch_start(&w, prog->threads, prog->k->L.min_low_pfn / pps,
+		err = prefetch_start(&w, mode, ops, arg, prog->threads,
+				     prog->k->L.min_low_pfn / pps,
 				     (prog->k->L.max_pfn - 1) / pps + 1);
 	}
 	if (!err)
-		err = mode == PO_WALK_DEBUGFS ? walk_debugfs(&w, fn, arg) :
-						walk_all(&w, fn, arg);
+		err = walk_run(&w, mode, ops, arg);
 	prefetch_stop(w.pf);
 	w.pf = NULL;
 	if ((!err || err == &po_error_stop) && prog->progress)
@@ -839,6 +1043,13 @@ struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
 				      (unsigned long long)prog->k->L.max_pfn,
 				      (unsigned long long)prog->k->L.mem_section);
 	return err;
+}
+
+struct po_error *po_walk(struct po_program *prog, enum po_walk_mode mode,
+			 po_record_fn fn, void *arg, struct po_walk_stats *stats)
+{
+	const struct po_walk_ops ops = { .fn = fn };
+	return po_walk_parts(prog, mode, &ops, arg, stats);
 }
 
 struct po_error *po_get_record(struct po_program *prog, uint64_t pfn,

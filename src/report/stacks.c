@@ -163,6 +163,43 @@ static struct po_error *pages_cb(struct po_program *prog, const struct po_record
 	return NULL;
 }
 
+/* Partial sums of one memory section (po_walk_parts()): keymaps of sent. */
+static void *pages_part_new(void *arg)
+{
+	struct po_keymap *m = malloc(sizeof(*m));
+	if (m)
+		*m = (struct po_keymap)PO_KEYMAP_INIT(struct sent);
+	return m;
+}
+
+static void pages_part_free(void *part)
+{
+	po_keymap_free(part);
+	free(part);
+}
+
+static struct po_error *pages_part_merge(void *arg, void *part)
+{
+	const struct po_keymap *p = part;
+	struct po_error *err = NULL;
+
+	for (size_t i = 0; i < p->len && !err; i++) {
+		const struct sent *f = po_keymap_at(p, i);
+		struct sent *e = po_keymap_get(arg, f->handle);
+		if (e)
+			e->pages += f->pages;
+		else
+			err = &po_error_nomem;
+	}
+	pages_part_free(part);
+	return err;
+}
+
+static const struct po_walk_ops pages_walk = {
+	.fn = pages_cb, .part_new = pages_part_new,
+	.part_merge = pages_part_merge, .part_free = pages_part_free,
+};
+
 /* Most pages first; ties in list / first-seen order (the sort is stable). */
 static int by_pages(const void *a, const void *b)
 {
@@ -241,12 +278,12 @@ struct po_error *po_report_stacks(struct po_program *prog, FILE *out,
 			t = (struct po_keymap)PO_KEYMAP_INIT(struct sent);
 			info->source = PO_STACKS_FROM_PAGES;
 			info->list_incomplete = true;
-			err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &t, &info->walk);
+			err = po_walk_parts(prog, PO_WALK_DEBUGFS, &pages_walk, &t, &info->walk);
 		}
 	} else {
 		info->source = PO_STACKS_FROM_PAGES;
 		info->fallback = !opts->from_pages;
-		err = po_walk(prog, PO_WALK_DEBUGFS, pages_cb, &t, &info->walk);
+		err = po_walk_parts(prog, PO_WALK_DEBUGFS, &pages_walk, &t, &info->walk);
 	}
 	if (err)
 		goto out;

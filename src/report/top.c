@@ -76,6 +76,61 @@ static struct po_error *top_cb(struct po_program *prog, const struct po_record *
 	return NULL;
 }
 
+/* Partial sums of one memory section (po_walk_parts()). */
+static void *top_part_new(void *arg)
+{
+	struct top_ctx *c = calloc(1, sizeof(*c));
+	if (c)
+		c->stacks = c->procs = c->gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
+	return c;
+}
+
+static void top_part_free(void *part)
+{
+	struct top_ctx *c = part;
+	po_keymap_free(&c->stacks);
+	po_keymap_free(&c->procs);
+	po_keymap_free(&c->gfps);
+	free(c);
+}
+
+/* to's entries plus from's, new keys in from's order (a process keeps the
+ * comm of its first record: from's, where to had none). */
+static struct po_error *merge_map(struct po_keymap *to, const struct po_keymap *from)
+{
+	for (size_t i = 0; i < from->len; i++) {
+		const struct agg *f = po_keymap_at(from, i);
+		struct agg *a = po_keymap_get(to, f->key);
+		if (!a)
+			return &po_error_nomem;
+		if (!a->records)
+			memcpy(a->comm, f->comm, sizeof(a->comm));
+		a->pages += f->pages;
+		a->records += f->records;
+	}
+	return NULL;
+}
+
+static struct po_error *top_part_merge(void *arg, void *part)
+{
+	struct top_ctx *c = arg, *p = part;
+	struct po_error *err = merge_map(&c->stacks, &p->stacks);
+
+	if (!err)
+		err = merge_map(&c->procs, &p->procs);
+	if (!err)
+		err = merge_map(&c->gfps, &p->gfps);
+	for (int m = 0; m <= MAX_MT; m++)
+		c->mt_pages[m] += p->mt_pages[m];
+	top_part_free(p);
+	return err;
+}
+
+static const struct po_walk_ops top_walk = {
+	.fn = top_cb, .part_new = top_part_new,
+	.part_merge = top_part_merge, .part_free = top_part_free,
+};
+
 /* Migratetypes largest first: the slot with the most pages not taken yet,
  * now marked taken, or -1 when none is left. */
 static int take_largest_mt(struct top_ctx *c)
@@ -365,7 +420,7 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 		return err;
 	memset(&c, 0, sizeof(c));
 	c.stacks = c.procs = c.gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
-	err = po_walk(prog, PO_WALK_DEBUGFS, top_cb, &c, stats);
+	err = po_walk_parts(prog, PO_WALK_DEBUGFS, &top_walk, &c, stats);
 	if (!err)
 		err = po_keymap_sort(&c.stacks, by_pages);
 	if (!err)
