@@ -5,6 +5,7 @@
  * PO_WALK_DEBUGFS follows read_page_owner() of mm/page_owner.c exactly.
  */
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,8 @@ struct walker {
 	 * own thread, which asks po_stack_lookup() and its cache. */
 	struct po_keymap *memo;
 	struct po_reader *stack_rd;
+	bool memo_last, memo_last_ok; /* the last handle asked of the memo */
+	uint32_t memo_last_handle;
 };
 
 struct memo {
@@ -141,6 +144,26 @@ static struct po_error *section_addr(const struct walker *w, uint64_t nr,
 	return NULL;
 }
 
+/*
+ * A buffer for a section's array (2 MiB of struct pages, more of page_ext),
+ * in transparent huge pages where the kernel gives them on request: one
+ * page fault per 2 MiB rather than 512, which on a VM, where a fault traps
+ * to the hypervisor, is most of the cost of a fresh buffer.
+ */
+static void *big_alloc(size_t len)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+
+	if (len < huge)
+		return malloc(len);
+	len = (len + huge - 1) & ~(huge - 1);
+	if (posix_memalign(&p, huge, len))
+		return NULL;
+	madvise(p, len, MADV_HUGEPAGE); /* a hint: no THP, no harm */
+	return p;
+}
+
 /* Load section nr into s through ld; only reads w (any thread may). */
 static struct po_error *load_section(const struct walker *w, struct loader *ld,
 				     struct section *s, uint64_t nr)
@@ -182,9 +205,9 @@ static struct po_error *load_section(const struct walker *w, struct loader *ld,
 			  po_get_u64(ms + L->off_ms_page_ext) : 0;
 	size_t n = L->pages_per_section;
 	if (!s->pages) {
-		s->pages = malloc(n * L->sizeof_page);
+		s->pages = big_alloc(n * L->sizeof_page);
 		s->pages_ok = malloc(n);
-		s->exts = malloc(n * L->page_ext_size);
+		s->exts = big_alloc(n * L->page_ext_size);
 		s->exts_ok = malloc(n);
 		if (!s->pages || !s->pages_ok || !s->exts || !s->exts_ok)
 			return &po_error_nomem;
@@ -331,15 +354,23 @@ static struct po_error *stack_ok(struct walker *w, uint32_t handle, bool *ok)
 		*ok = stack != NULL;
 		return err;
 	}
-	if ((m = po_keymap_find(w->memo, handle))) {
-		*ok = m->ok;
+	/* runs of pages from one stack skip the lookup */
+	if (w->memo_last && w->memo_last_handle == handle) {
+		*ok = w->memo_last_ok;
 		return NULL;
 	}
-	if ((err = po_stack_readable(w->prog, w->stack_rd, handle, ok)))
-		return err;
-	if (!(m = po_keymap_get(w->memo, handle)))
-		return &po_error_nomem;
-	m->ok = *ok;
+	if ((m = po_keymap_find(w->memo, handle))) {
+		*ok = m->ok;
+	} else {
+		if ((err = po_stack_readable(w->prog, w->stack_rd, handle, ok)))
+			return err;
+		if (!(m = po_keymap_get(w->memo, handle)))
+			return &po_error_nomem;
+		m->ok = *ok;
+	}
+	w->memo_last = true;
+	w->memo_last_handle = handle;
+	w->memo_last_ok = *ok;
 	return NULL;
 }
 

@@ -6,7 +6,7 @@
 # Also: a bad --threads is a usage error, and the progress line never
 # reaches a non-terminal stderr.
 . "$(dirname "$0")/../lib.sh"
-reports=("pages" "pages --json" "pages --freed" "stacks" "stacks --json" "stacks --from-pages"
+reports=("pages" "pages --json" "pages --freed" "stacks" "stacks --json" "stacks --from-pages" "stacks --from-pages --json"
 	 "top" "top --json" "memcg" "memcg --json" "memcg --dying" "info")
 n=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -20,7 +20,7 @@ for v in $(fx_versions); do
 			[ "$form" = d31.zstd ] || rs=("pages" "top --json")
 			# under the sanitizers (ten times slower) the compressed form only
 			case $PO in *asan*) [ "$form" = d31.zstd ] || continue
-				rs=("pages --json" "stacks" "top --json" "memcg --json");; esac
+				rs=("pages --json" "stacks" "stacks --from-pages --json" "top --json" "memcg --json");; esac
 			[ "$scen" = oom ] && ts="2 3"
 			for r in "${rs[@]}"; do
 				# shellcheck disable=SC2086
