@@ -3,7 +3,9 @@ CC ?= cc
 PREFIX ?= /usr/local
 PKGS = libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libdebuginfod is opened when first needed (src/access/debugsearch.c):
+# only its header is used at build time.
+PKG_LIBS := $(shell pkg-config --libs $(filter-out libdebuginfod,$(PKGS)) 2>/dev/null) -ldl
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)

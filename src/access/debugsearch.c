@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <elfutils/debuginfod.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -328,11 +329,50 @@ static struct po_error *try_beside_dump(struct search *s)
 	return err;
 }
 
+/*
+ * libdebuginfod, opened when a search first asks a server: linked in, it
+ * brings libcurl and its TLS and Kerberos libraries (about 30 shared
+ * objects, 15 ms of dynamic linking at every start on the machine the
+ * benchmarks run on), which a run that finds its vmlinux locally never
+ * uses.  NULL when the library is not installed.
+ */
+struct debuginfod_api {
+	debuginfod_client *(*begin)(void);
+	void (*end)(debuginfod_client *);
+	void (*set_user_data)(debuginfod_client *, void *);
+	void *(*get_user_data)(debuginfod_client *);
+	void (*set_progressfn)(debuginfod_client *, debuginfod_progressfn_t);
+	int (*find_debuginfo)(debuginfod_client *, const unsigned char *, int, char **);
+	const char *(*get_url)(debuginfod_client *);
+};
+
+static const struct debuginfod_api *debuginfod_api(void)
+{
+	static struct debuginfod_api api;
+	static int state; /* 0 not tried, 1 loaded, -1 absent */
+	void *h;
+
+	if (state)
+		return state > 0 ? &api : NULL;
+	state = -1;
+	if (!(h = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL)))
+		return NULL;
+#define SYM(f) (*(void **)&api.f = dlsym(h, "debuginfod_" #f))
+	if (!SYM(begin) || !SYM(end) || !SYM(set_user_data) || !SYM(get_user_data) ||
+	    !SYM(set_progressfn) || !SYM(find_debuginfo) || !SYM(get_url)) {
+		dlclose(h);
+		return NULL;
+	}
+#undef SYM
+	state = 1; /* kept open: its client may have started threads */
+	return &api;
+}
+
 /* One short line, rewritten in place (a terminal only), when the MiB
  * count changes. */
 static int debuginfod_progress(debuginfod_client *c, long a, long b)
 {
-	struct search *s = debuginfod_get_user_data(c);
+	struct search *s = debuginfod_api()->get_user_data(c);
 	long mib = a >> 20;
 
 	if (!s->progress_shown || mib != s->progress_mib) {
@@ -356,6 +396,7 @@ static struct po_error *try_debuginfod(struct search *s)
 	unsigned char bid[64];
 	size_t n = po_build_id_bytes(s->prog->build_id, bid, sizeof(bid));
 	struct po_error *err = NULL;
+	const struct debuginfod_api *api;
 	debuginfod_client *c;
 	char *path = NULL, *how = NULL;
 	int fd;
@@ -372,14 +413,18 @@ static struct po_error *try_debuginfod(struct search *s)
 		note(s, "debuginfod", "not asked (DEBUGINFOD_URLS is not set)");
 		return NULL;
 	}
-	if (!(c = debuginfod_begin())) {
+	if (!(api = debuginfod_api())) {
+		note(s, "debuginfod", "not asked (libdebuginfod.so.1 is not installed: apt-get install libdebuginfod1)");
+		return NULL;
+	}
+	if (!(c = api->begin())) {
 		note(s, "debuginfod", "its client could not start");
 		return NULL;
 	}
-	debuginfod_set_user_data(c, s);
+	api->set_user_data(c, s);
 	if (s->o->progress && isatty(fileno(s->o->progress)))
-		debuginfod_set_progressfn(c, debuginfod_progress);
-	fd = debuginfod_find_debuginfo(c, bid, (int)n, &path);
+		api->set_progressfn(c, debuginfod_progress);
+	fd = api->find_debuginfo(c, bid, (int)n, &path);
 	if (s->progress_shown) {
 		fputc('\n', s->o->progress);
 		s->progress_shown = false;
@@ -388,19 +433,19 @@ static struct po_error *try_debuginfod(struct search *s)
 		char where[4200];
 		snprintf(where, sizeof(where), "debuginfod (DEBUGINFOD_URLS=%s)", urls);
 		note(s, where, "%s", fd == -ENOENT ? "not found on the servers" : strerror(-fd));
-		debuginfod_end(c);
+		api->end(c);
 		return po_interrupted(s->prog) ?
 		       po_error_create(PO_ERR_INTERRUPTED, "interrupted") : NULL;
 	}
 	close(fd);
-	const char *url = debuginfod_get_url(c);
+	const char *url = api->get_url(c);
 	if (asprintf(&how, "debuginfod %s", url ? url : "(its cache)") < 0)
 		err = &po_error_nomem;
 	else
 		err = try_file(s, path, how, NULL);
 	free(how);
 	free(path);
-	debuginfod_end(c);
+	api->end(c);
 	return err;
 }
 
