@@ -212,7 +212,7 @@ struct po_error *po_program_open_dump(struct po_program *prog, const char *path)
 struct po_error *po_vmlinux_identify(const char *path, struct po_vmlinux_id *id)
 {
 	struct po_symtab *st;
-	struct po_error *err = po_symtab_load(path, &st);
+	struct po_error *err = po_symtab_open(path, PO_SYMTAB_IDENTIFY, &st);
 	const char *bid, *banner;
 
 	memset(id, 0, sizeof(*id));
@@ -275,7 +275,10 @@ struct po_error *po_program_load_vmlinux(struct po_program *prog,
 	struct po_error *err;
 	const char *bid, *banner;
 
-	err = po_symtab_load(path, &st);
+	/* with threads to spare, the symbols are sorted while the DWARF is
+	 * indexed */
+	err = po_symtab_open(path, prog->threads > 1 ? PO_SYMTAB_SORT_BACKGROUND :
+			     PO_SYMTAB_SORT, &st);
 	if (err) {
 		if (err->code == PO_ERR_FORMAT)
 			err->code = PO_ERR_DEBUGINFO; /* a bad vmlinux, not a bad dump */

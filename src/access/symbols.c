@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <pthread.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,10 @@ struct po_symtab {
 	struct name_ent *by_name; /* syms by name, then by position: lookups */
 	char build_id[130];
 	char *banner;
+	/* sorting syms[] and by_name[] on another thread; every lookup
+	 * waits for it (the symbol source is used by one thread) */
+	pthread_t sorter;
+	bool sorting;
 };
 
 static bool ignored(const char *name, unsigned char type, unsigned char bind,
@@ -157,13 +162,39 @@ int po_symtab_has_string(struct po_symtab *st, const char *s)
 	return found;
 }
 
-struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
+/* syms[] by address, by_name[] (allocated) by name: what lookups need. */
+static void sort_syms(struct po_symtab *st)
+{
+	po_qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
+	for (size_t i = 0; i < st->nr; i++)
+		st->by_name[i] = (struct name_ent){ st->syms[i].name, i };
+	po_qsort(st->by_name, st->nr, sizeof(*st->by_name), cmp_name);
+}
+
+static void *sorter(void *arg)
+{
+	sort_syms(arg);
+	return NULL;
+}
+
+/* The sort done, before any lookup. */
+static void sorted(struct po_symtab *st)
+{
+	if (st->sorting) {
+		pthread_join(st->sorter, NULL);
+		st->sorting = false;
+	}
+}
+
+struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
+				struct po_symtab **ret)
 {
 	struct po_symtab *st = calloc(1, sizeof(*st));
 	struct po_error *err = NULL;
 	Elf_Scn *scn = NULL;
 	size_t cap = 0;
 	GElf_Ehdr eh;
+	struct sym banner = { 0 }; /* the first linux_banner in address order */
 
 	if (!st)
 		return &po_error_nomem;
@@ -201,6 +232,16 @@ struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 			if (!name || ignored(name, GELF_ST_TYPE(s.st_info),
 					     GELF_ST_BIND(s.st_info), s.st_shndx))
 				continue;
+			unsigned rank = (GELF_ST_BIND(s.st_info) == STB_WEAK) << 8;
+			rank |= strspn(name, "_");
+			struct sym sym = { s.st_value, name, rank, (unsigned)st->nr };
+			if (!strcmp(name, "linux_banner") &&
+			    (!banner.name || cmp_sym(&sym, &banner) < 0))
+				banner = sym;
+			if (how == PO_SYMTAB_IDENTIFY) {
+				st->nr++;
+				continue;
+			}
 			if (st->nr == cap) {
 				cap = cap ? cap * 2 : 65536;
 				struct sym *p = po_xrealloc_array(st->syms, cap, sizeof(*p));
@@ -210,10 +251,7 @@ struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 				}
 				st->syms = p;
 			}
-			unsigned rank = (GELF_ST_BIND(s.st_info) == STB_WEAK) << 8;
-			rank |= strspn(name, "_");
-			st->syms[st->nr++] = (struct sym){ s.st_value, name, rank,
-							   (unsigned)st->nr };
+			st->syms[st->nr++] = sym;
 		}
 	}
 	if (!st->nr) {
@@ -221,19 +259,24 @@ struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
 				      "%s: no symbol table (stripped vmlinux?)", path);
 		goto fail;
 	}
-	po_qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
+	read_build_id(st);
+	if (banner.name)
+		st->banner = read_file_string(st, banner.addr);
+	if (how == PO_SYMTAB_IDENTIFY) {
+		st->nr = 0; /* no lookups */
+		*ret = st;
+		return NULL;
+	}
 	st->by_name = po_xrealloc_array(NULL, st->nr, sizeof(*st->by_name));
 	if (!st->by_name) {
 		err = &po_error_nomem;
 		goto fail;
 	}
-	for (size_t i = 0; i < st->nr; i++)
-		st->by_name[i] = (struct name_ent){ st->syms[i].name, i };
-	po_qsort(st->by_name, st->nr, sizeof(*st->by_name), cmp_name);
-	read_build_id(st);
-	uint64_t banner;
-	if (po_symtab_lookup(st, "linux_banner", &banner))
-		st->banner = read_file_string(st, banner);
+	if (how == PO_SYMTAB_SORT_BACKGROUND &&
+	    pthread_create(&st->sorter, NULL, sorter, st) == 0)
+		st->sorting = true;
+	else
+		sort_syms(st);
 	*ret = st;
 	return NULL;
 fail:
@@ -241,10 +284,16 @@ fail:
 	return err;
 }
 
+struct po_error *po_symtab_load(const char *path, struct po_symtab **ret)
+{
+	return po_symtab_open(path, PO_SYMTAB_SORT, ret);
+}
+
 void po_symtab_destroy(struct po_symtab *st)
 {
 	if (!st)
 		return;
+	sorted(st);
 	free(st->syms);
 	free(st->by_name);
 	free(st->banner);
@@ -261,6 +310,7 @@ bool po_symtab_lookup(struct po_symtab *st, const char *name, uint64_t *addr)
 {
 	size_t lo = 0, hi = st->nr;
 
+	sorted(st);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (strcmp(st->by_name[mid].name, name) < 0)
@@ -279,6 +329,7 @@ bool po_symtab_symbolize(struct po_symtab *st, uint64_t addr, const char **name,
 {
 	size_t lo = 0, hi = st->nr;
 
+	sorted(st);
 	if (!st->nr || addr < st->syms[0].addr)
 		return false;
 	while (hi - lo > 1) {

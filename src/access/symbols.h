@@ -8,6 +8,15 @@
 #include "access/debuginfo.h"
 
 struct po_symtab;
+enum po_symtab_how {
+	PO_SYMTAB_SORT,            /* ready for lookups */
+	PO_SYMTAB_SORT_BACKGROUND, /* sorted on another thread meanwhile; the
+				    * first lookup waits for it */
+	PO_SYMTAB_IDENTIFY,        /* build id and banner only: no lookups */
+};
+struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
+				struct po_symtab **ret);
+/* po_symtab_open(path, PO_SYMTAB_SORT, ret) */
 struct po_error *po_symtab_load(const char *path, struct po_symtab **ret);
 void po_symtab_destroy(struct po_symtab *st);
 /* Link-time address of a symbol (first match), false if unknown. */
