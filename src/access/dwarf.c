@@ -145,7 +145,7 @@ static void record(struct po_dwarf *d, struct entry *e, Dwarf_Die *die)
 static void visit(struct po_dwarf *d, Dwarf_Die *die)
 {
 	int tag = dwarf_tag(die);
-	const char *name = dwarf_diename(die);
+	const char *name;
 	struct entry *e;
 	enum kind k;
 
@@ -195,7 +195,10 @@ static void visit(struct po_dwarf *d, Dwarf_Die *die)
 			} while (dwarf_siblingof(&child, &child) == 0);
 		}
 	}
-	if (!name)
+	/* the name only of the kinds indexed: dwarf_diename() follows a
+	 * nameless DIE's abstract origin, and most DIEs at the top of a unit
+	 * are functions */
+	if (!(name = dwarf_diename(die)))
 		return;
 	e = find_entry(d, k, name);
 	if (!e)

@@ -24,20 +24,27 @@ struct sym {
 	unsigned seq;
 };
 
-struct name_ent {
-	const char *name;
-	size_t idx; /* in syms[] */
-};
+/* FNV-1a of a symbol name. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
 
 struct po_symtab {
 	int fd;
 	Elf *elf;
 	struct sym *syms;
 	size_t nr;
-	struct name_ent *by_name; /* syms by name, then by position: lookups */
+	/* by name: the index + 1 in syms[] of the first symbol of each
+	 * name in address order (0: an empty slot); nslots a power of 2 */
+	uint32_t *by_name;
+	size_t nslots;
 	char build_id[130];
 	char *banner;
-	/* sorting syms[] and by_name[] on another thread; every lookup
+	/* sorting syms[] and indexing by_name[] on another thread; every lookup
 	 * waits for it (the symbol source is used by one thread) */
 	pthread_t sorter;
 	bool sorting;
@@ -72,15 +79,6 @@ static int cmp_sym(const void *a, const void *b)
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	const struct name_ent *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static void read_build_id(struct po_symtab *st)
@@ -162,13 +160,25 @@ int po_symtab_has_string(struct po_symtab *st, const char *s)
 	return found;
 }
 
-/* syms[] by address, by_name[] (allocated) by name: what lookups need. */
+/* syms[] by address, and by_name[] (allocated, zeroed) over them: what
+ * lookups need.  A hash index rather than a second sort: strcmp() of
+ * 100,000 names n log n times was most of the start-up. */
 static void sort_syms(struct po_symtab *st)
 {
+	size_t mask = st->nslots - 1;
+
 	po_qsort(st->syms, st->nr, sizeof(*st->syms), cmp_sym);
-	for (size_t i = 0; i < st->nr; i++)
-		st->by_name[i] = (struct name_ent){ st->syms[i].name, i };
-	po_qsort(st->by_name, st->nr, sizeof(*st->by_name), cmp_name);
+	for (size_t i = 0; i < st->nr; i++) {
+		const char *name = st->syms[i].name;
+		for (size_t j = name_hash(name) & mask;; j = (j + 1) & mask) {
+			if (!st->by_name[j]) {
+				st->by_name[j] = (uint32_t)i + 1;
+				break;
+			}
+			if (!strcmp(st->syms[st->by_name[j] - 1].name, name))
+				break; /* an earlier one of that name */
+		}
+	}
 }
 
 static void *sorter(void *arg)
@@ -267,8 +277,10 @@ struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
 		*ret = st;
 		return NULL;
 	}
-	st->by_name = po_xrealloc_array(NULL, st->nr, sizeof(*st->by_name));
-	if (!st->by_name) {
+	for (st->nslots = 1024; st->nslots < st->nr * 2; st->nslots *= 2)
+		;
+	if (st->nr >= UINT32_MAX ||
+	    !(st->by_name = calloc(st->nslots, sizeof(*st->by_name)))) {
 		err = &po_error_nomem;
 		goto fail;
 	}
@@ -308,20 +320,20 @@ void po_symtab_destroy(struct po_symtab *st)
  * would find it: the lowest position among the equal names. */
 bool po_symtab_lookup(struct po_symtab *st, const char *name, uint64_t *addr)
 {
-	size_t lo = 0, hi = st->nr;
+	size_t mask;
 
 	sorted(st);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(st->by_name[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == st->nr || strcmp(st->by_name[lo].name, name) != 0)
+	if (!st->nr)
 		return false;
-	*addr = st->syms[st->by_name[lo].idx].addr;
-	return true;
+	mask = st->nslots - 1;
+	for (size_t j = name_hash(name) & mask; st->by_name[j]; j = (j + 1) & mask) {
+		const struct sym *sym = &st->syms[st->by_name[j] - 1];
+		if (!strcmp(sym->name, name)) {
+			*addr = sym->addr;
+			return true;
+		}
+	}
+	return false;
 }
 
 bool po_symtab_symbolize(struct po_symtab *st, uint64_t addr, const char **name,
