@@ -367,6 +367,9 @@ struct collect {
 	struct po_keymap gfp_ids, memcg_ids;
 	struct po_cg_tree tree;
 	bool tree_tried, tree_ok;
+	/* a section's partial sums on a reader thread: a gfp mask's id is its
+	 * position in gfp_ids, named at the merge (po_format_gfp() caches) */
+	bool part;
 };
 
 static struct po_error *intern(struct po_folded *t, const char *s, uint32_t *id)
@@ -396,6 +399,13 @@ static struct po_error *gfp_id(struct collect *c, uint32_t gfp, uint32_t *id)
 
 	if (r) {
 		*id = r->id;
+		return NULL;
+	}
+	if (c->part) {
+		v = (uint32_t)c->gfp_ids.len;
+		if (!(r = po_keymap_append(&c->gfp_ids, gfp)))
+			return &po_error_nomem;
+		r->id = *id = v;
 		return NULL;
 	}
 	po_format_gfp(c->prog, gfp, buf, sizeof(buf));
@@ -512,6 +522,102 @@ static struct po_error *collect_cb(struct po_program *prog, const struct po_reco
 	return NULL;
 }
 
+/*
+ * Partial sums of one memory section (po_walk_parts()) where no set roots
+ * its stacks in memcgs (which are read from the dump, on the walk's thread
+ * only): a collect of its own, with pairs, process and gfp names numbered
+ * in the order the section first met them.
+ */
+static void collect_part_free(void *part)
+{
+	struct collect *p = part;
+
+	for (size_t i = 0; p->pairs && i < p->n; i++)
+		po_keymap_free(&p->pairs[i]);
+	free(p->pairs);
+	for (int k = 1; k < 4; k++)
+		po_folded_destroy(p->names[k]);
+	po_keymap_free(&p->gfp_ids);
+	free(p);
+}
+
+static void *collect_part_new(void *arg)
+{
+	const struct collect *c = arg;
+	struct collect *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->prog = c->prog;
+	p->part = true;
+	p->sets = c->sets;
+	p->n = c->n;
+	memcpy(p->need, c->need, sizeof(p->need));
+	p->gfp_ids = p->memcg_ids = (struct po_keymap)PO_KEYMAP_INIT(struct rid);
+	if (!(p->pairs = calloc(c->n ? c->n : 1, sizeof(*p->pairs)))) {
+		free(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		p->pairs[i] = (struct po_keymap)PO_KEYMAP_INIT(struct pair);
+	for (int k = 1; k < 4; k++) {
+		struct po_error *err = p->need[k] && k != PO_FOLDED_ROOT_GFP ?
+				       po_folded_create(NULL, &p->names[k]) : NULL;
+		if (err) {
+			collect_part_free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+/* The part's sums added to c's: its names interned in c's tables in the
+ * part's order (so in the order one walk would have met them), its pairs
+ * renumbered and added in theirs. */
+static struct po_error *collect_part_merge(void *arg, void *part)
+{
+	struct collect *c = arg, *p = part;
+	uint32_t *map[4] = { NULL };
+	struct po_error *err = NULL;
+
+	for (int k = 1; k < 4 && !err; k++) {
+		if (!p->names[k] || !p->names[k]->n)
+			continue;
+		if (!(map[k] = calloc(p->names[k]->n, sizeof(*map[k])))) {
+			err = &po_error_nomem;
+			break;
+		}
+		for (size_t j = 0; j < p->names[k]->n && !err; j++)
+			err = intern(c->names[k], p->names[k]->v[j].s, &map[k][j]);
+	}
+	/* gfp masks: named here, in the order the section met them */
+	if (!err && p->gfp_ids.len &&
+	    !(map[PO_FOLDED_ROOT_GFP] = calloc(p->gfp_ids.len, sizeof(uint32_t))))
+		err = &po_error_nomem;
+	for (size_t j = 0; j < p->gfp_ids.len && !err; j++) {
+		const struct rid *r = po_keymap_at(&p->gfp_ids, j);
+		err = gfp_id(c, (uint32_t)r->key, &map[PO_FOLDED_ROOT_GFP][r->id]);
+	}
+	for (size_t i = 0; i < c->n && !err; i++) {
+		int root = c->sets[i]->opts.root;
+		for (size_t j = 0; j < p->pairs[i].len && !err; j++) {
+			const struct pair *f = po_keymap_at(&p->pairs[i], j);
+			uint64_t key = f->key & 0xffffffffULL, id = f->key >> 32;
+			struct pair *t;
+			if (root)
+				key |= (uint64_t)map[root][id] << 32;
+			if (!(t = po_keymap_get(&c->pairs[i], key)))
+				err = &po_error_nomem;
+			else
+				t->pages += f->pages;
+		}
+	}
+	for (int k = 1; k < 4; k++)
+		free(map[k]);
+	collect_part_free(p);
+	return err;
+}
+
 /* The strings of one set's pairs. */
 static struct po_error *fold_pairs(struct collect *c, size_t i)
 {
@@ -576,8 +682,15 @@ struct po_error *po_folded_from_dump(struct po_program *prog,
 	for (int k = 1; k < 4 && !err; k++)
 		if (c.need[k])
 			err = po_folded_create(NULL, &c.names[k]);
-	if (!err)
-		err = po_walk(prog, PO_WALK_DEBUGFS, collect_cb, &c, stats);
+	if (!err) {
+		struct po_walk_ops ops = { .fn = collect_cb };
+		if (!c.need[PO_FOLDED_ROOT_MEMCG]) {
+			ops.part_new = collect_part_new;
+			ops.part_merge = collect_part_merge;
+			ops.part_free = collect_part_free;
+		}
+		err = po_walk_parts(prog, PO_WALK_DEBUGFS, &ops, &c, stats);
+	}
 	for (size_t i = 0; i < n && !err; i++) {
 		err = fold_pairs(&c, i);
 		sets[i]->records += stats->pfns_allocated;

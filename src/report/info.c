@@ -27,6 +27,40 @@ static struct po_error *info_cb(struct po_program *prog, const struct po_record 
 	return NULL;
 }
 
+/* Partial counts of one memory section (po_walk_parts()). */
+static void *info_part_new(void *arg)
+{
+	struct info_ctx *c = calloc(1, sizeof(*c));
+	if (c)
+		c->stacks = (struct po_keymap)PO_KEYMAP_INIT(uint64_t);
+	return c;
+}
+
+static void info_part_free(void *part)
+{
+	struct info_ctx *c = part;
+	po_keymap_free(&c->stacks);
+	free(c);
+}
+
+static struct po_error *info_part_merge(void *arg, void *part)
+{
+	struct info_ctx *c = arg, *p = part;
+	struct po_error *err = NULL;
+
+	c->memcg_pages += p->memcg_pages;
+	for (size_t i = 0; i < p->stacks.len && !err; i++)
+		if (!po_keymap_get(&c->stacks, *(uint64_t *)po_keymap_at(&p->stacks, i)))
+			err = &po_error_nomem;
+	info_part_free(p);
+	return err;
+}
+
+static const struct po_walk_ops info_walk = {
+	.fn = info_cb, .part_new = info_part_new,
+	.part_merge = info_part_merge, .part_free = info_part_free,
+};
+
 struct po_error *po_report_info(struct po_program *prog, FILE *out,
 				const struct po_report_opts *opts,
 				struct po_walk_stats *stats)
@@ -38,7 +72,7 @@ struct po_error *po_report_info(struct po_program *prog, FILE *out,
 
 	memset(&st, 0, sizeof(st));
 	if (L->page_owner_enabled)
-		err = po_walk(prog, PO_WALK_DEBUGFS, info_cb, &c, &st);
+		err = po_walk_parts(prog, PO_WALK_DEBUGFS, &info_walk, &c, &st);
 	size_t nr_stacks = c.stacks.len;
 	po_keymap_free(&c.stacks);
 	if (err)
