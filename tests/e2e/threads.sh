@@ -1,5 +1,8 @@
-# --threads N reads memory sections ahead on N threads, each with its own
-# libkdumpfile context; the report must not change: stdout, stderr and the
+# --threads N reads memory sections on N threads, each with its own
+# libkdumpfile context (and, for the reports that sum pages, decodes them
+# into partial sums added up in PFN order: walk_parts.sh plants the case
+# where the walk enters a section past its start); the report must not
+# change: stdout, stderr and the
 # exit status of every whole-dump report on every fixture dump (its
 # compressed form; the other forms with pages and top), sort, flamegraph
 # and diff are byte-identical to --threads 1; 3 threads on the OOM dumps.
@@ -7,6 +10,7 @@
 # reaches a non-terminal stderr.
 . "$(dirname "$0")/../lib.sh"
 reports=("pages" "pages --json" "pages --freed" "stacks" "stacks --json" "stacks --from-pages" "stacks --from-pages --json"
+	 "stacks --folded --root process" "stacks --folded --root gfp"
 	 "top" "top --json" "memcg" "memcg --json" "memcg --dying" "info")
 n=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
