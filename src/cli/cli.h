@@ -132,6 +132,7 @@ struct po_input {
 	const char *file;     /* the dump or the text */
 	const char *vmlinux;  /* a dump's vmlinux */
 	bool dump;
+	char found[4096];     /* the debug info po_input_load() used ("": none) */
 };
 /*
  * Split the file arguments into at most max inputs, in order: a dump or a
@@ -145,13 +146,13 @@ struct po_input {
 struct po_error *po_inputs_split(char **files, int nfiles, const char *any_vmlinux,
 				 const char *const *side_vmlinux, struct po_input *in,
 				 int max, int *n);
-/* The files of n inputs that -o must not name (not "-"): at most 2 n into
- * paths; their number. */
+/* The files of n inputs that -o must not name (not "-"), the debug info
+ * found for them too: at most 3 n into paths; their number. */
 size_t po_input_paths(const struct po_input *in, int n, const char **paths);
 /* Read an input into n sets (every set described).  A dump is opened with
  * po_cli_open() and the options of opts as the other commands open theirs, and the walk's warnings go to stderr as theirs do.  *missing:
  * PFNs that could not be decoded (--strict). */
-struct po_error *po_input_load(const struct po_input *in, const struct po_cli_dump_opts *opts,
+struct po_error *po_input_load(struct po_input *in, const struct po_cli_dump_opts *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing);
 
 /* ---- the other commands ---- */

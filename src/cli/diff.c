@@ -113,7 +113,7 @@ static int diff(struct po_cli_dump_opts *base, int argc, char **argv)
 	if (err)
 		goto done;
 	/* the output only now that the inputs are read; never one of them */
-	const char *inputs[4];
+	const char *inputs[6];
 	size_t ni = po_input_paths(in, n, inputs);
 	if ((err = po_cli_output_open(&co, output, inputs, ni, &out)))
 		goto done;

@@ -159,7 +159,7 @@ static int flamegraph(struct po_cli_dump_opts *base, int argc, char **argv)
 		goto fail;
 	/* the output only now that the inputs are read; never one of them, and
 	 * an existing file is replaced only when the SVG is complete */
-	const char *inputs[4];
+	const char *inputs[6];
 	size_t ni = po_input_paths(in, n, inputs);
 	if ((err = po_cli_output_open(&o, output, inputs, ni, &out)))
 		goto fail;

@@ -85,11 +85,13 @@ size_t po_input_paths(const struct po_input *in, int n, const char **paths)
 			paths[ni++] = in[i].file;
 		if (in[i].vmlinux)
 			paths[ni++] = in[i].vmlinux;
+		if (in[i].found[0])
+			paths[ni++] = in[i].found;
 	}
 	return ni;
 }
 
-struct po_error *po_input_load(const struct po_input *in, const struct po_cli_dump_opts *opts,
+struct po_error *po_input_load(struct po_input *in, const struct po_cli_dump_opts *opts,
 			       struct po_folded *const *sets, size_t n, uint64_t *missing)
 {
 	struct po_error *err;
@@ -107,8 +109,12 @@ struct po_error *po_input_load(const struct po_input *in, const struct po_cli_du
 		cli.vmlinux = in->vmlinux;
 		cli.dump = *opts;
 		err = po_cli_open(&cli, true);
-		if (!err)
+		if (!err) {
+			/* what the search found, which -o must not replace either */
+			const char *found = po_program_debuginfo_path(cli.prog);
+			snprintf(in->found, sizeof(in->found), "%s", found ? found : "");
 			err = po_folded_from_dump(cli.prog, sets, n, &st);
+		}
 		if (!err)
 			err = po_folded_describe_dump(cli.prog, in->file, sets, n);
 		if (!err) {

@@ -41,3 +41,18 @@ ls "$tmp" | grep -q "out\.[A-Za-z0-9]\{6\}$" && fail "a temporary output file wa
 "$PO" info -o /dev/null "$tmp/vmcore" "$vml" || fail "-o /dev/null"
 [ "$(md5sum < "$tmp/vmcore")" = "$sum" ] || fail "the dump was modified"
 echo "-o naming an input refused for 7 commands x 4 names; inputs byte-identical"
+# the vmlinux the search found (beside the dump here) is an input too, for
+# the commands that open their output after reading (flamegraph, diff) as
+# for the others
+cp "$vml" "$tmp/vmlinux"
+fsum=$(md5sum < "$tmp/vmlinux")
+for cmd in "top" "flamegraph" "stacks --folded" "diff $tmp/vmcore"; do
+	# shellcheck disable=SC2086
+	"$PO" $cmd --no-default-dirs --no-debuginfod -o "$tmp/vmlinux" "$tmp/vmcore" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc = 2 ] || { cat "$tmp/err"; fail "$cmd -o (the vmlinux found): exit $rc, want 2"; }
+	grep -q "refusing to write the output to" "$tmp/err" || { cat "$tmp/err"; fail "$cmd -o (the vmlinux found): message"; }
+	[ "$(md5sum < "$tmp/vmlinux")" = "$fsum" ] || fail "$cmd: the vmlinux found was replaced"
+done
+ls "$tmp" | grep -q "vmlinux\.[A-Za-z0-9]\{6\}$" && fail "a temporary output file was left behind"
+echo "-o naming the vmlinux the search found refused for top, flamegraph, stacks --folded, diff"
