@@ -845,6 +845,15 @@ static struct po_error *first_pfn(struct walker *w, uint64_t *pfnp)
 	return NULL;
 }
 
+/* One past the last PFN of the loaded section a walk looks at. */
+static uint64_t section_end(const struct walker *w)
+{
+	const struct po_layout *L = &w->prog->k->L;
+	uint64_t end = (w->sec->nr + 1) * L->pages_per_section;
+
+	return end < L->max_pfn ? end : L->max_pfn;
+}
+
 /* read_page_owner()'s loop over the PFNs of the loaded section from *pfnp;
  * *pfnp is left at the next PFN to look at (a later section's). */
 static struct po_error *debugfs_section(struct walker *w, uint64_t *pfnp,
@@ -854,13 +863,11 @@ static struct po_error *debugfs_section(struct walker *w, uint64_t *pfnp,
 	struct po_layout *L = &prog->k->L;
 	struct po_walk_stats *st = w->stats;
 	uint64_t M = L->max_order_nr_pages;
-	uint64_t end = (w->sec->nr + 1) * L->pages_per_section;
+	uint64_t end = section_end(w);
 	struct po_error *err = NULL;
 	struct po_record rec;
 	uint64_t pfn;
 
-	if (end > L->max_pfn)
-		end = L->max_pfn;
 	for (pfn = *pfnp; pfn < end; pfn++) {
 		if ((pfn & 0xffff) == 0 && po_interrupted(prog)) {
 			err = po_error_create(PO_ERR_INTERRUPTED, "interrupted");
@@ -928,13 +935,11 @@ static struct po_error *all_section(struct walker *w, uint64_t *pfnp,
 	struct po_program *prog = w->prog;
 	struct po_layout *L = &prog->k->L;
 	struct po_walk_stats *st = w->stats;
-	uint64_t end = (w->sec->nr + 1) * L->pages_per_section;
+	uint64_t end = section_end(w);
 	struct po_error *err = NULL;
 	struct po_record rec;
 	uint64_t pfn;
 
-	if (end > L->max_pfn)
-		end = L->max_pfn;
 	if (!w->sec->present) {
 		*pfnp = end > *pfnp ? end : *pfnp;
 		return NULL;
