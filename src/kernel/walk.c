@@ -57,13 +57,13 @@ struct walker {
 	 * own thread, which asks po_stack_lookup() and its cache. */
 	struct po_keymap *memo;
 	struct po_reader *stack_rd;
-	bool memo_last, memo_last_ok; /* the last handle asked of the memo */
-	uint32_t memo_last_handle;
 };
+
+enum memo_state { MEMO_NEW, MEMO_READABLE, MEMO_UNREADABLE };
 
 struct memo {
 	uint64_t handle;
-	bool ok;
+	unsigned char state; /* enum memo_state */
 };
 
 /*
@@ -354,23 +354,15 @@ static struct po_error *stack_ok(struct walker *w, uint32_t handle, bool *ok)
 		*ok = stack != NULL;
 		return err;
 	}
-	/* runs of pages from one stack skip the lookup */
-	if (w->memo_last && w->memo_last_handle == handle) {
-		*ok = w->memo_last_ok;
-		return NULL;
-	}
-	if ((m = po_keymap_find(w->memo, handle))) {
-		*ok = m->ok;
-	} else {
+	/* the keymap's last-entry memo serves runs of pages from one stack */
+	if (!(m = po_keymap_get(w->memo, handle)))
+		return &po_error_nomem;
+	if (m->state == MEMO_NEW) {
 		if ((err = po_stack_readable(w->prog, w->stack_rd, handle, ok)))
 			return err;
-		if (!(m = po_keymap_get(w->memo, handle)))
-			return &po_error_nomem;
-		m->ok = *ok;
+		m->state = *ok ? MEMO_READABLE : MEMO_UNREADABLE;
 	}
-	w->memo_last = true;
-	w->memo_last_handle = handle;
-	w->memo_last_ok = *ok;
+	*ok = m->state == MEMO_READABLE;
 	return NULL;
 }
 

@@ -522,6 +522,37 @@ static struct po_error *collect_cb(struct po_program *prog, const struct po_reco
 	return NULL;
 }
 
+/* c's tables, empty, for the root kinds in c->need (a part names no gfp
+ * masks). */
+static struct po_error *collect_tables(struct collect *c)
+{
+	struct po_error *err = NULL;
+
+	c->gfp_ids = c->memcg_ids = (struct po_keymap)PO_KEYMAP_INIT(struct rid);
+	if (!(c->pairs = calloc(c->n ? c->n : 1, sizeof(*c->pairs))))
+		return &po_error_nomem;
+	for (size_t i = 0; i < c->n; i++)
+		c->pairs[i] = (struct po_keymap)PO_KEYMAP_INIT(struct pair);
+	for (int k = 1; k < 4 && !err; k++)
+		if (c->need[k] && !(c->part && k == PO_FOLDED_ROOT_GFP))
+			err = po_folded_create(NULL, &c->names[k]);
+	return err;
+}
+
+/* What collect_tables() and the walk left in c. */
+static void collect_release(struct collect *c)
+{
+	for (size_t i = 0; c->pairs && i < c->n; i++)
+		po_keymap_free(&c->pairs[i]);
+	free(c->pairs);
+	for (int k = 1; k < 4; k++)
+		po_folded_destroy(c->names[k]);
+	po_keymap_free(&c->gfp_ids);
+	po_keymap_free(&c->memcg_ids);
+	if (c->tree_ok)
+		po_cg_tree_free(&c->tree);
+}
+
 /*
  * Partial sums of one memory section (po_walk_parts()) where no set roots
  * its stacks in memcgs (which are read from the dump, on the walk's thread
@@ -530,15 +561,8 @@ static struct po_error *collect_cb(struct po_program *prog, const struct po_reco
  */
 static void collect_part_free(void *part)
 {
-	struct collect *p = part;
-
-	for (size_t i = 0; p->pairs && i < p->n; i++)
-		po_keymap_free(&p->pairs[i]);
-	free(p->pairs);
-	for (int k = 1; k < 4; k++)
-		po_folded_destroy(p->names[k]);
-	po_keymap_free(&p->gfp_ids);
-	free(p);
+	collect_release(part);
+	free(part);
 }
 
 static void *collect_part_new(void *arg)
@@ -553,20 +577,11 @@ static void *collect_part_new(void *arg)
 	p->sets = c->sets;
 	p->n = c->n;
 	memcpy(p->need, c->need, sizeof(p->need));
-	p->gfp_ids = p->memcg_ids = (struct po_keymap)PO_KEYMAP_INIT(struct rid);
-	if (!(p->pairs = calloc(c->n ? c->n : 1, sizeof(*p->pairs)))) {
-		free(p);
+	struct po_error *err = collect_tables(p);
+	if (err) {
+		po_error_destroy(err);
+		collect_part_free(p);
 		return NULL;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		p->pairs[i] = (struct po_keymap)PO_KEYMAP_INIT(struct pair);
-	for (int k = 1; k < 4; k++) {
-		struct po_error *err = p->need[k] && k != PO_FOLDED_ROOT_GFP ?
-				       po_folded_create(NULL, &p->names[k]) : NULL;
-		if (err) {
-			collect_part_free(p);
-			return NULL;
-		}
 	}
 	return p;
 }
@@ -668,20 +683,15 @@ struct po_error *po_folded_from_dump(struct po_program *prog,
 	c.prog = prog;
 	c.sets = sets;
 	c.n = n;
-	c.gfp_ids = c.memcg_ids = (struct po_keymap)PO_KEYMAP_INIT(struct rid);
-	if (!(c.pairs = calloc(n ? n : 1, sizeof(*c.pairs))))
-		return &po_error_nomem;
-	for (size_t i = 0; i < n; i++) {
-		c.pairs[i] = (struct po_keymap)PO_KEYMAP_INIT(struct pair);
+	for (size_t i = 0; i < n && !err; i++) {
 		if ((unsigned)sets[i]->opts.root > PO_FOLDED_ROOT_GFP)
 			err = po_error_create(PO_ERR_INVALID, "folded: unknown root %d",
 					      (int)sets[i]->opts.root);
 		else
 			c.need[sets[i]->opts.root] = true;
 	}
-	for (int k = 1; k < 4 && !err; k++)
-		if (c.need[k])
-			err = po_folded_create(NULL, &c.names[k]);
+	if (!err)
+		err = collect_tables(&c);
 	if (!err) {
 		struct po_walk_ops ops = { .fn = collect_cb };
 		if (!c.need[PO_FOLDED_ROOT_MEMCG]) {
@@ -695,15 +705,7 @@ struct po_error *po_folded_from_dump(struct po_program *prog,
 		err = fold_pairs(&c, i);
 		sets[i]->records += stats->pfns_allocated;
 	}
-	for (size_t i = 0; i < n; i++)
-		po_keymap_free(&c.pairs[i]);
-	free(c.pairs);
-	for (int k = 1; k < 4; k++)
-		po_folded_destroy(c.names[k]);
-	po_keymap_free(&c.gfp_ids);
-	po_keymap_free(&c.memcg_ids);
-	if (c.tree_ok)
-		po_cg_tree_free(&c.tree);
+	collect_release(&c);
 	return err;
 }
 

@@ -76,22 +76,32 @@ static struct po_error *top_cb(struct po_program *prog, const struct po_record *
 	return NULL;
 }
 
+static void top_ctx_init(struct top_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->stacks = c->procs = c->gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
+}
+
+static void top_ctx_release(struct top_ctx *c)
+{
+	po_keymap_free(&c->stacks);
+	po_keymap_free(&c->procs);
+	po_keymap_free(&c->gfps);
+}
+
 /* Partial sums of one memory section (po_walk_parts()). */
 static void *top_part_new(void *arg)
 {
-	struct top_ctx *c = calloc(1, sizeof(*c));
+	struct top_ctx *c = malloc(sizeof(*c));
 	if (c)
-		c->stacks = c->procs = c->gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
+		top_ctx_init(c);
 	return c;
 }
 
 static void top_part_free(void *part)
 {
-	struct top_ctx *c = part;
-	po_keymap_free(&c->stacks);
-	po_keymap_free(&c->procs);
-	po_keymap_free(&c->gfps);
-	free(c);
+	top_ctx_release(part);
+	free(part);
 }
 
 /* to's entries plus from's, new keys in from's order (a process keeps the
@@ -418,8 +428,7 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 
 	if ((err = po_types_want_list(prog, &types)))
 		return err;
-	memset(&c, 0, sizeof(c));
-	c.stacks = c.procs = c.gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
+	top_ctx_init(&c);
 	err = po_walk_parts(prog, PO_WALK_DEBUGFS, &top_walk, &c, stats);
 	if (!err)
 		err = po_keymap_sort(&c.stacks, by_pages);
@@ -456,8 +465,6 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 	if (!err && ferror(out))
 		err = po_error_create(PO_ERR_OS, "write error");
 out:
-	po_keymap_free(&c.stacks);
-	po_keymap_free(&c.procs);
-	po_keymap_free(&c.gfps);
+	top_ctx_release(&c);
 	return err;
 }
