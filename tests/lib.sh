@@ -79,10 +79,11 @@ fx_build_c() {
 	[ -f "$lib" ] || return 2
 	case $b in *asan*) flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";; esac
 	mkdir -p "$b/tests"
+	# as the Makefile builds: libdebuginfod's header only (it is dlopen()ed)
 	# shellcheck disable=SC2046,SC2086
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $flags \
 		-I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf) \
 		-o "$bin" "$TOP/tests/e2e/$1.c" "$lib" \
-		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libdebuginfod libbpf) >&2 || return 1
+		$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libzstd zlib liblzma libbpf) -ldl >&2 || return 1
 	echo "$bin"
 }

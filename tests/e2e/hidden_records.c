@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pageowner.h"
+#include "e2e.h"
 #include "base/util.h"
 #include "kernel/kernel.h"
 #include "access/program.h"
@@ -33,8 +34,6 @@ static uint8_t donor[512];     /* an allocated record's page_owner bytes */
 static uint64_t next_at, next_to; /* stack_list: *(next_at) reads next_to */
 static uint8_t *last;             /* the look pass: the last array read */
 
-static int fails;
-#define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)
 
 static bool is_ext_array(size_t len)
 {
@@ -159,13 +158,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: hidden_records DUMP VMLINUX\n");
 		return 2;
 	}
-	if ((err = po_program_create(&P)) ||
-	    (err = po_program_open_dump(P, argv[1])) ||
-	    (err = po_program_load_vmlinux(P, argv[2])) ||
-	    (err = po_program_init_kernel(P))) {
-		printf("FAIL: open: %s\n", err->message);
+	if (!(P = e2e_open(argv[1], argv[2])))
 		return 1;
-	}
 	po_program_set_threads(P, 1);
 	inner_ops = P->mem_ops;
 	inner_arg = P->mem_arg;

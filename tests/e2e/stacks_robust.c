@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pageowner.h"
+#include "e2e.h"
 #include "access/debuginfo.h"
 #include "access/program.h"
 
@@ -37,8 +38,6 @@ static void destroy(void *arg)
 
 static const struct po_memory_ops ops = { .read = rd, .destroy = destroy };
 
-static int fails;
-#define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)
 
 static struct po_error *run(struct po_program *prog, struct po_stacks_info *info,
 			    size_t *out_len)
@@ -71,13 +70,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: stacks_robust DUMP VMLINUX\n");
 		return 2;
 	}
-	if ((err = po_program_create(&prog)) ||
-	    (err = po_program_open_dump(prog, argv[1])) ||
-	    (err = po_program_load_vmlinux(prog, argv[2])) ||
-	    (err = po_program_init_kernel(prog))) {
-		printf("FAIL: open: %s\n", err->message);
+	if (!(prog = e2e_open(argv[1], argv[2])))
 		return 1;
-	}
 	if (!po_have_stack_list(prog)) {
 		printf("SKIP: no stack_list in this kernel\n");
 		po_program_destroy(prog);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pageowner.h"
+#include "e2e.h"
 #include "base/util.h"
 #include "kernel/kernel.h"
 #include "access/program.h"
@@ -27,8 +28,6 @@ static int nr_victims;
 static int target_array = -1; /* which whole page_ext array read */
 static long order_at = -1;    /* index aligned to 2^(max_order+1) */
 
-static int fails;
-#define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)
 
 static uint8_t *owner_of(uint8_t *ext) { return ext + P->k->L.page_owner_offset; }
 
@@ -158,13 +157,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: suspect_records DUMP VMLINUX\n");
 		return 2;
 	}
-	if ((err = po_program_create(&P)) ||
-	    (err = po_program_open_dump(P, argv[1])) ||
-	    (err = po_program_load_vmlinux(P, argv[2])) ||
-	    (err = po_program_init_kernel(P))) {
-		printf("FAIL: open: %s\n", err->message);
+	if (!(P = e2e_open(argv[1], argv[2])))
 		return 1;
-	}
 	inner_ops = P->mem_ops;
 	inner_arg = P->mem_arg;
 	P->mem_ops = &ops;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pageowner.h"
+#include "e2e.h"
 #include "base/util.h"
 #include "kernel/kernel.h"
 #include "access/program.h"
@@ -33,8 +34,6 @@ static int patching;
 static struct { uint64_t addr; uint8_t bytes[8]; size_t len; } patch[4];
 static int npatch;
 
-static int fails;
-#define CHECK(c, ...) do { if (!(c)) { printf("FAIL: " __VA_ARGS__); printf("\n"); fails++; } } while (0)
 
 /* a reader: the inner one (the dump's, or a clone of it) */
 struct rd { void *inner; bool owned; };
@@ -171,13 +170,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: walk_parts DUMP VMLINUX\n");
 		return 2;
 	}
-	if ((err = po_program_create(&P)) ||
-	    (err = po_program_open_dump(P, argv[1])) ||
-	    (err = po_program_load_vmlinux(P, argv[2])) ||
-	    (err = po_program_init_kernel(P))) {
-		printf("FAIL: open: %s\n", err->message);
+	if (!(P = e2e_open(argv[1], argv[2])))
 		return 1;
-	}
 	struct po_layout *L = &P->k->L;
 	static struct rd outer;
 	inner_ops = P->mem_ops;
