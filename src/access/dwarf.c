@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "access/debuginfo.h"
 #include "access/dwarf.h"
+#include "access/dwarf_units.h"
 #include "access/file.h"
 #include "access/program.h"
 
@@ -45,6 +46,8 @@ struct entry {
 struct po_dwarf {
 	int fd;
 	Dwarf *dw;
+	struct po_units units;   /* unit names read raw (dwarf_units.c) */
+	bool units_ok;
 	char *path;
 	struct entry **entries;  /* stable addresses: the hash chains link them */
 	size_t nr_entries, cap_entries;
@@ -93,6 +96,7 @@ struct po_error *po_dwarf_open(const char *path, struct po_dwarf **ret)
 		po_dwarf_close(d);
 		return err;
 	}
+	d->units_ok = po_units_init(&d->units, dwarf_getelf(d->dw));
 	*ret = d;
 	return NULL;
 }
@@ -261,11 +265,18 @@ static void scan(struct po_dwarf *d, int pass, struct entry *sought)
 		Dwarf_Die cu, child;
 		const char *cuname;
 
+		/* the name read raw when it can be: libdw would parse the
+		 * unit's abbreviations first */
+		cuname = d->units_ok ? po_unit_name(&d->units, off) : NULL;
+		if (cuname && (pass == 0) != is_priority(cuname))
+			goto next;
 		if (!dwarf_offdie(d->dw, off + hsize, &cu))
 			goto next;
-		cuname = dwarf_diename(&cu);
-		if ((pass == 0) != (cuname && is_priority(cuname)))
-			goto next;
+		if (!cuname) {
+			cuname = dwarf_diename(&cu);
+			if ((pass == 0) != (cuname && is_priority(cuname)))
+				goto next;
+		}
 		if (dwarf_child(&cu, &child) == 0) {
 			do {
 				visit(d, &child);
