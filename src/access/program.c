@@ -275,8 +275,8 @@ struct po_error *po_program_load_vmlinux(struct po_program *prog,
 	struct po_error *err;
 	const char *bid, *banner;
 
-	/* with threads to spare, the symbols are sorted while the DWARF is
-	 * indexed */
+	/* with threads to spare, the symbols are read and sorted while the
+	 * DWARF is indexed */
 	err = po_symtab_open(path, prog->threads > 1 ? PO_SYMTAB_SORT_BACKGROUND :
 			     PO_SYMTAB_SORT, &st);
 	if (err) {
@@ -286,8 +286,10 @@ struct po_error *po_program_load_vmlinux(struct po_program *prog,
 	}
 	memset(&id, 0, sizeof(id));
 	bid = po_symtab_build_id(st);
-	banner = po_symtab_banner(st);
 	snprintf(id.build_id, sizeof(id.build_id), "%s", bid ? bid : "");
+	/* the banner (which waits for the symbols) only when the build ids
+	 * cannot tell */
+	banner = prog->build_id[0] && id.build_id[0] ? NULL : po_symtab_banner(st);
 	snprintf(id.banner, sizeof(id.banner), "%.*s",
 		 banner ? (int)strcspn(banner, "\n") : 0, banner ? banner : "");
 	if ((err = po_program_check_vmlinux(prog, path, &id)) ||

@@ -44,11 +44,14 @@ struct po_symtab {
 	size_t nslots;
 	char build_id[130];
 	char *banner;
-	/* sorting syms[] and indexing by_name[] on another thread; every lookup
-	 * waits for it (the symbol source is used by one thread) */
+	/* reading, sorting and indexing syms[] on another thread
+	 * (PO_SYMTAB_SORT_BACKGROUND); everything but the build id waits for
+	 * it (the symbol source is used by one thread) */
 	pthread_t sorter;
 	bool sorting;
 };
+
+static void sorted(struct po_symtab *st);
 
 static bool ignored(const char *name, unsigned char type, unsigned char bind,
 		    uint16_t shndx)
@@ -137,7 +140,10 @@ int po_symtab_has_string(struct po_symtab *st, const char *s)
 	size_t shstrndx, len = strlen(s) + 1;	/* with its NUL */
 	int found = -1;
 
-	if (!st || elf_getshdrstrndx(st->elf, &shstrndx) != 0)
+	if (!st)
+		return -1;
+	sorted(st);
+	if (elf_getshdrstrndx(st->elf, &shstrndx) != 0)
 		return -1;
 	while ((scn = elf_nextscn(st->elf, scn))) {
 		GElf_Shdr sh;
@@ -181,49 +187,13 @@ static void sort_syms(struct po_symtab *st)
 	}
 }
 
-static void *sorter(void *arg)
+/* The symbols of the symbol table into syms[] (only counted for
+ * PO_SYMTAB_IDENTIFY), and the first linux_banner in address order. */
+static struct po_error *collect(struct po_symtab *st, bool identify, struct sym *banner)
 {
-	sort_syms(arg);
-	return NULL;
-}
-
-/* The sort done, before any lookup. */
-static void sorted(struct po_symtab *st)
-{
-	if (st->sorting) {
-		pthread_join(st->sorter, NULL);
-		st->sorting = false;
-	}
-}
-
-struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
-				struct po_symtab **ret)
-{
-	struct po_symtab *st = calloc(1, sizeof(*st));
-	struct po_error *err = NULL;
 	Elf_Scn *scn = NULL;
 	size_t cap = 0;
-	GElf_Ehdr eh;
-	struct sym banner = { 0 }; /* the first linux_banner in address order */
 
-	if (!st)
-		return &po_error_nomem;
-	elf_version(EV_CURRENT);
-	if ((err = po_file_open(path, &st->fd, NULL))) {
-		free(st);
-		return err;
-	}
-	st->elf = elf_begin(st->fd, ELF_C_READ_MMAP, NULL);
-	if (!st->elf || elf_kind(st->elf) != ELF_K_ELF || !gelf_getehdr(st->elf, &eh)) {
-		err = po_error_create(PO_ERR_FORMAT, "%s: not an ELF file", path);
-		goto fail;
-	}
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		err = po_error_create(PO_ERR_FORMAT,
-				      "%s: not a vmlinux (ELF type %u; is it the dump?)",
-				      path, eh.e_type);
-		goto fail;
-	}
 	while ((scn = elf_nextscn(st->elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *data;
@@ -246,49 +216,135 @@ struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
 			rank |= strspn(name, "_");
 			struct sym sym = { s.st_value, name, rank, (unsigned)st->nr };
 			if (!strcmp(name, "linux_banner") &&
-			    (!banner.name || cmp_sym(&sym, &banner) < 0))
-				banner = sym;
-			if (how == PO_SYMTAB_IDENTIFY) {
+			    (!banner->name || cmp_sym(&sym, banner) < 0))
+				*banner = sym;
+			if (identify) {
 				st->nr++;
 				continue;
 			}
 			if (st->nr == cap) {
 				cap = cap ? cap * 2 : 65536;
 				struct sym *p = po_xrealloc_array(st->syms, cap, sizeof(*p));
-				if (!p) {
-					err = &po_error_nomem;
-					goto fail;
-				}
+				if (!p)
+					return &po_error_nomem;
 				st->syms = p;
 			}
 			st->syms[st->nr++] = sym;
 		}
 	}
-	if (!st->nr) {
+	return NULL;
+}
+
+/* What lookups need, after collect(): the banner's text, syms[] sorted and
+ * by_name[]. */
+static struct po_error *index_syms(struct po_symtab *st, const struct sym *banner)
+{
+	if (banner->name)
+		st->banner = read_file_string(st, banner->addr);
+	for (st->nslots = 1024; st->nslots < st->nr * 2; st->nslots *= 2)
+		;
+	if (st->nr >= UINT32_MAX ||
+	    !(st->by_name = calloc(st->nslots, sizeof(*st->by_name))))
+		return &po_error_nomem;
+	sort_syms(st);
+	return NULL;
+}
+
+/* The whole table read, sorted and indexed on another thread: the calling
+ * thread goes on to the DWARF and the dump.  An error leaves no symbols
+ * (every lookup fails and names the symbol). */
+static void *loader(void *arg)
+{
+	struct po_symtab *st = arg;
+	struct sym banner = { 0 };
+	struct po_error *err = collect(st, false, &banner);
+
+	if (!err)
+		err = index_syms(st, &banner);
+	if (err) {
+		po_error_destroy(err);
+		st->nr = 0;
+	}
+	return NULL;
+}
+
+/* The loader done, before anything else touches st->elf. */
+static void sorted(struct po_symtab *st)
+{
+	if (st->sorting) {
+		pthread_join(st->sorter, NULL);
+		st->sorting = false;
+	}
+}
+
+/* Whether the file has a symbol table with a symbol in it. */
+static bool has_symtab(struct po_symtab *st)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(st->elf, scn))) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB &&
+		    sh.sh_entsize && sh.sh_size / sh.sh_entsize > 1)
+			return true;
+	}
+	return false;
+}
+
+struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
+				struct po_symtab **ret)
+{
+	struct po_symtab *st = calloc(1, sizeof(*st));
+	struct po_error *err = NULL;
+	GElf_Ehdr eh;
+	struct sym banner = { 0 }; /* the first linux_banner in address order */
+
+	if (!st)
+		return &po_error_nomem;
+	elf_version(EV_CURRENT);
+	if ((err = po_file_open(path, &st->fd, NULL))) {
+		free(st);
+		return err;
+	}
+	st->elf = elf_begin(st->fd, ELF_C_READ_MMAP, NULL);
+	if (!st->elf || elf_kind(st->elf) != ELF_K_ELF || !gelf_getehdr(st->elf, &eh)) {
+		err = po_error_create(PO_ERR_FORMAT, "%s: not an ELF file", path);
+		goto fail;
+	}
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+		err = po_error_create(PO_ERR_FORMAT,
+				      "%s: not a vmlinux (ELF type %u; is it the dump?)",
+				      path, eh.e_type);
+		goto fail;
+	}
+	if (!has_symtab(st)) {
 		err = po_error_create(PO_ERR_DEBUGINFO,
 				      "%s: no symbol table (stripped vmlinux?)", path);
 		goto fail;
 	}
 	read_build_id(st);
-	if (banner.name)
-		st->banner = read_file_string(st, banner.addr);
+	if (how == PO_SYMTAB_SORT_BACKGROUND &&
+	    pthread_create(&st->sorter, NULL, loader, st) == 0) {
+		st->sorting = true;
+		*ret = st;
+		return NULL;
+	}
+	if ((err = collect(st, how == PO_SYMTAB_IDENTIFY, &banner)))
+		goto fail;
+	if (!st->nr) {
+		err = po_error_create(PO_ERR_DEBUGINFO,
+				      "%s: no symbol table (stripped vmlinux?)", path);
+		goto fail;
+	}
 	if (how == PO_SYMTAB_IDENTIFY) {
+		if (banner.name)
+			st->banner = read_file_string(st, banner.addr);
 		st->nr = 0; /* no lookups */
 		*ret = st;
 		return NULL;
 	}
-	for (st->nslots = 1024; st->nslots < st->nr * 2; st->nslots *= 2)
-		;
-	if (st->nr >= UINT32_MAX ||
-	    !(st->by_name = calloc(st->nslots, sizeof(*st->by_name)))) {
-		err = &po_error_nomem;
+	if ((err = index_syms(st, &banner)))
 		goto fail;
-	}
-	if (how == PO_SYMTAB_SORT_BACKGROUND &&
-	    pthread_create(&st->sorter, NULL, sorter, st) == 0)
-		st->sorting = true;
-	else
-		sort_syms(st);
 	*ret = st;
 	return NULL;
 fail:
@@ -371,6 +427,7 @@ const char *po_symtab_build_id(struct po_symtab *st)
 
 const char *po_symtab_banner(struct po_symtab *st)
 {
+	sorted(st);
 	return st->banner;
 }
 

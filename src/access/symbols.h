@@ -10,8 +10,9 @@
 struct po_symtab;
 enum po_symtab_how {
 	PO_SYMTAB_SORT,            /* ready for lookups */
-	PO_SYMTAB_SORT_BACKGROUND, /* sorted on another thread meanwhile; the
-				    * first lookup waits for it */
+	PO_SYMTAB_SORT_BACKGROUND, /* read and sorted on another thread
+				    * meanwhile; all but the build id wait
+				    * for it */
 	PO_SYMTAB_IDENTIFY,        /* build id and banner only: no lookups */
 };
 struct po_error *po_symtab_open(const char *path, enum po_symtab_how how,
