@@ -512,6 +512,13 @@ const struct po_report_desc *po_report_lookup(const char *name);
 bool po_report_takes(const struct po_report_desc *d, int opt);
 /* The long name of a report option ("threshold"), for messages. */
 const char *po_report_opt_name(int opt);
+/*
+ * Declare the type names the reports ask the debug info for, once the debug
+ * info is loaded and before po_program_init_kernel(): the DWARF index then
+ * finds them in its one pass over the units it reads (without this call a
+ * report's first lookup makes a second pass).
+ */
+struct po_error *po_reports_want_types(struct po_program *prog);
 
 /*
  * Run a report as both front ends do.  operands: page's PFN (decimal or 0x

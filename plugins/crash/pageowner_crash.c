@@ -190,6 +190,8 @@ static struct po_error *setup(void)
 	    po_program_symbol_address(p, "_stext", &ours) && ours != theirs)
 		po_program_set_kaslr_offset(p, po_program_kaslr_offset(p) + (theirs - ours));
 	if (!err)
+		err = po_reports_want_types(p);
+	if (!err)
 		err = po_program_init_kernel_no_owner(p);
 	if (err) {
 		setup_failure = strdup(err->message);

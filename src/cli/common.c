@@ -194,8 +194,10 @@ struct po_error *po_cli_open(struct po_cli *cli, bool need_owner)
 	vmlinux = po_program_debuginfo_path(cli->prog);
 	if (cli->say_vmlinux && vmlinux)
 		fprintf(stderr, "vmlinux: %s\n", vmlinux);
-	err = need_owner ? po_program_init_kernel(cli->prog) :
-			   po_program_init_kernel_no_owner(cli->prog);
+	err = po_reports_want_types(cli->prog);
+	if (!err)
+		err = need_owner ? po_program_init_kernel(cli->prog) :
+				   po_program_init_kernel_no_owner(cli->prog);
 	if (err)
 		return err;
 	/* the output only now: a failed open never truncates it, and it is

@@ -12,6 +12,7 @@
 #include "base/util.h"
 #include "kernel/cgroup.h"
 #include "kernel/kernel.h"
+#include "kernel/kmsg.h"
 #include "kernel/memcg.h"
 #include "kernel/modules.h"
 #include "kernel/names.h"
@@ -21,7 +22,7 @@
 /* The type names each subsystem of the model declares, next to its code. */
 static const struct po_type_names *const subsystem_types[] = {
 	&po_layout_types, &po_formats_types, &po_names_types, &po_stackdepot_types,
-	&po_memcg_types, &po_cgroup_types, &po_modules_types,
+	&po_memcg_types, &po_cgroup_types, &po_modules_types, &po_kmsg_types,
 };
 
 static void kernel_destroy(struct po_program *prog)

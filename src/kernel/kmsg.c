@@ -34,11 +34,10 @@ enum { DESC_COMMITTED = 1, DESC_FINALIZED = 2 };
 #define MAX_SIZE_BITS 30
 
 /* '*': outside page_owner's units, and absent without CONFIG_PRINTK */
-static const char *const kmsg_names[] = {
+const struct po_type_names po_kmsg_types = PO_TYPE_NAMES(
 	"struct printk_ringbuffer*", "struct prb_desc_ring*", "struct prb_data_ring*",
 	"struct prb_desc*", "struct printk_info*", "struct prb_data_blk_lpos*",
-	"var prb*",
-};
+	"var prb*");
 
 struct kmsg_layout {
 	size_t rb_desc_ring, rb_text_data_ring;
@@ -66,7 +65,7 @@ static bool size_of(struct po_program *prog, const char *type, size_t *ret)
  * them in every unit when asked, once). */
 static bool load_layout(struct po_program *prog, struct kmsg_layout *k)
 {
-	struct po_error *err = po_types_want(prog, kmsg_names, PO_ARRAY_SIZE(kmsg_names));
+	struct po_error *err = po_types_want_list(prog, &po_kmsg_types);
 	if (err) {
 		po_error_destroy(err);
 		return false;

@@ -8,6 +8,9 @@
 #include <stdint.h>
 
 #include "pageowner.h"
+#include "access/debuginfo.h"
+
+extern const struct po_type_names po_kmsg_types;
 
 /* Called for each committed record, oldest first; return true to stop. */
 typedef bool (*po_kmsg_fn)(uint64_t seq, uint64_t ts_nsec, const char *text,

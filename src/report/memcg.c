@@ -27,8 +27,9 @@
 #include "kernel/stackdepot.h"
 #include "access/debuginfo.h"
 #include "access/program.h"
+#include "report/types.h"
 
-static const struct po_type_names types = PO_TYPE_NAMES(
+const struct po_type_names po_memcg_report_types = PO_TYPE_NAMES(
 	"struct slab?", "struct kmem_cache?", "struct slabobj_ext?", "struct static_key",
 	"enumerator PG_swapbacked?", "enumerator PG_slab?",
 	"var slab_obj_ext_has_codetag_key?");
@@ -1114,7 +1115,7 @@ struct po_error *po_report_memcg(struct po_program *prog, FILE *out,
 	memset(&c, 0, sizeof(c));
 	c.groups = (struct po_keymap)PO_KEYMAP_INIT(struct group);
 	memset(&r, 0, sizeof(r));
-	if ((err = po_types_want_list(prog, &types)))
+	if ((err = po_types_want_list(prog, &po_memcg_report_types)))
 		return err;
 	err = po_cg_tree_load(prog, &tree);
 	if (err) {

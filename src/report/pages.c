@@ -13,8 +13,9 @@
 #include "report/pages.h"
 #include "access/debuginfo.h"
 #include "access/program.h"
+#include "report/types.h"
 
-static const struct po_type_names types = PO_TYPE_NAMES(
+const struct po_type_names po_pages_types = PO_TYPE_NAMES(
 	"var node_states?", "enumerator N_MEMORY?", "typedef nodemask_t?");
 
 static void fmt_hash_x(char *buf, size_t len, uint64_t v)
@@ -303,7 +304,7 @@ struct po_error *po_report_pages(struct po_program *prog, FILE *out,
 {
 	struct pages_ctx c = { .out = out, .opts = opts };
 	if (opts->nid_list) {
-		struct po_error *err = po_types_want_list(prog, &types);
+		struct po_error *err = po_types_want_list(prog, &po_pages_types);
 		if (!err)
 			err = parse_nids(prog, opts->nid_list, c.nids);
 		if (err)

@@ -11,6 +11,8 @@
 #include "base/util.h"
 #include "kernel/kernel.h"
 #include "pageowner.h"
+#include "access/program.h"
+#include "report/types.h"
 
 static const struct {
 	struct po_report_desc d;
@@ -36,6 +38,19 @@ static const struct {
 	    "kernel release, dump format, debug info used, layouts found, counts" },
 	  { 0 } },
 };
+
+struct po_error *po_reports_want_types(struct po_program *prog)
+{
+	static const struct po_type_names *const lists[] = {
+		&po_top_types, &po_stacks_types, &po_memcg_report_types, &po_pages_types,
+	};
+	struct po_error *err;
+
+	for (size_t i = 0; i < PO_ARRAY_SIZE(lists); i++)
+		if ((err = po_types_want_list(prog, lists[i])))
+			return err;
+	return NULL;
+}
 
 const struct po_report_desc *po_reports(size_t *n)
 {

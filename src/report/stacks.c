@@ -26,8 +26,9 @@
 #include "report/folded.h"
 #include "access/debuginfo.h"
 #include "access/program.h"
+#include "report/types.h"
 
-static const struct po_type_names types = PO_TYPE_NAMES(
+const struct po_type_names po_stacks_types = PO_TYPE_NAMES(
 	"struct stack?", "struct stack_record?", "var stack_list?");
 
 /* Bound of the list walk: the stackdepot cannot hold more records. */
@@ -42,7 +43,7 @@ struct sent {
 bool po_have_stack_list(struct po_program *prog)
 {
 	uint64_t addr;
-	struct po_error *err = po_types_want_list(prog, &types);
+	struct po_error *err = po_types_want_list(prog, &po_stacks_types);
 
 	if (err) {
 		po_error_destroy(err);

@@ -21,8 +21,9 @@
 #include "access/debuginfo.h"
 #include "access/file.h"
 #include "access/program.h"
+#include "report/types.h"
 
-static const struct po_type_names types = PO_TYPE_NAMES(
+const struct po_type_names po_top_types = PO_TYPE_NAMES(
 	"enumerator NR_FREE_PAGES?", "var _totalram_pages?", "var vm_zone_stat?");
 
 #define MAX_MT 16
@@ -169,7 +170,7 @@ struct po_error *po_mem_totals(struct po_program *prog, struct po_mem_totals *t)
 	int64_t nr_free;
 
 	memset(t, 0, sizeof(*t));
-	if ((err = po_types_want_list(prog, &types)))
+	if ((err = po_types_want_list(prog, &po_top_types)))
 		return err;
 	if (po_symbol_addr(prog, "_totalram_pages", &addr) &&
 	    !po_read_u64(prog, addr, &v)) {
@@ -426,7 +427,7 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 	size_t n = opts->top_n > 0 ? (size_t)opts->top_n : 5;
 	uint64_t ram;
 
-	if ((err = po_types_want_list(prog, &types)))
+	if ((err = po_types_want_list(prog, &po_top_types)))
 		return err;
 	top_ctx_init(&c);
 	err = po_walk_parts(prog, PO_WALK_DEBUGFS, &top_walk, &c, stats);
