@@ -162,7 +162,7 @@ static char *report(bool top, struct po_walk_stats *ws)
 
 int main(int argc, char **argv)
 {
-	struct po_error *err;
+	struct po_error *err = NULL;
 	struct po_walk_stats intact, st[3];
 	char *out[2][3];
 
