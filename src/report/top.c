@@ -42,44 +42,92 @@ static int by_pages(const void *a, const void *b)
 	return (x->pages < y->pages) - (x->pages > y->pages);
 }
 
+/* Records in a row with the same stack, process and gfp mask (a task
+ * filling memory writes runs of them), summed before the tables see them. */
+struct top_run {
+	uint64_t handle, pages, records;
+	uint32_t tgid, gfp_mask;
+	char comm[17]; /* the run's first record's */
+};
+
 struct top_ctx {
 	struct po_keymap stacks, procs, gfps;
 	uint64_t mt_pages[MAX_MT + 1]; /* last slot: out of range */
 	unsigned mt_taken;             /* bit m: mt_pages[m] printed */
+	struct top_run run;            /* records == 0: none pending */
+	struct po_program *prog;
 };
+
+static struct agg *add(struct po_keymap *m, uint64_t key, const struct top_run *r)
+{
+	struct agg *a = po_keymap_get(m, key);
+
+	if (a) {
+		a->pages += r->pages;
+		a->records += r->records;
+	}
+	return a;
+}
+
+/* The pending run into the tables.  Nothing else reached them between the
+ * run's first record and now, so their entries are made in the order one
+ * record at a time would have made them (ties print in first-seen order). */
+static struct po_error *flush_run(struct top_ctx *c)
+{
+	struct top_run *r = &c->run;
+	struct agg *a;
+	int mt;
+
+	if (!r->records)
+		return NULL;
+	if (!add(&c->stacks, r->handle, r))
+		return &po_error_nomem;
+	if (!(a = po_keymap_get(&c->procs, r->tgid)))
+		return &po_error_nomem;
+	if (!a->records)
+		memcpy(a->comm, r->comm, sizeof(a->comm));
+	a->pages += r->pages;
+	a->records += r->records;
+	if (!add(&c->gfps, r->gfp_mask, r))
+		return &po_error_nomem;
+	mt = po_gfp_migratetype(c->prog, r->gfp_mask);
+	c->mt_pages[mt >= 0 && mt < MAX_MT ? mt : MAX_MT] += r->pages;
+	r->records = 0;
+	return NULL;
+}
 
 static struct po_error *top_cb(struct po_program *prog, const struct po_record *rec,
 			       void *arg)
 {
 	struct top_ctx *c = arg;
-	uint64_t n = 1ULL << rec->order;
-	struct agg *a;
-	int mt;
+	struct top_run *r = &c->run;
+	uint64_t handle, n = 1ULL << rec->order;
+	struct po_error *err;
 
 	if (rec->suspect)
 		return NULL; /* left out of the totals (the walk's stats say so) */
-	if (!(a = po_keymap_get(&c->stacks, po_handle_mask(prog, rec->handle))))
-		return &po_error_nomem;
-	a->pages += n;
-	a->records++;
-	if (!(a = po_keymap_get(&c->procs, (uint32_t)rec->tgid)))
-		return &po_error_nomem;
-	if (!a->records)
-		memcpy(a->comm, rec->comm, sizeof(a->comm));
-	a->pages += n;
-	a->records++;
-	if (!(a = po_keymap_get(&c->gfps, rec->gfp_mask)))
-		return &po_error_nomem;
-	a->pages += n;
-	a->records++;
-	mt = po_gfp_migratetype(prog, rec->gfp_mask);
-	c->mt_pages[mt >= 0 && mt < MAX_MT ? mt : MAX_MT] += n;
+	handle = po_handle_mask(prog, rec->handle);
+	if (r->records && r->handle == handle && r->tgid == (uint32_t)rec->tgid &&
+	    r->gfp_mask == rec->gfp_mask) {
+		r->pages += n;
+		r->records++;
+		return NULL;
+	}
+	if ((err = flush_run(c)))
+		return err;
+	r->handle = handle;
+	r->tgid = (uint32_t)rec->tgid;
+	r->gfp_mask = rec->gfp_mask;
+	memcpy(r->comm, rec->comm, sizeof(r->comm));
+	r->pages = n;
+	r->records = 1;
 	return NULL;
 }
 
-static void top_ctx_init(struct top_ctx *c)
+static void top_ctx_init(struct top_ctx *c, struct po_program *prog)
 {
 	memset(c, 0, sizeof(*c));
+	c->prog = prog;
 	c->stacks = c->procs = c->gfps = (struct po_keymap)PO_KEYMAP_INIT(struct agg);
 }
 
@@ -95,7 +143,7 @@ static void *top_part_new(void *arg)
 {
 	struct top_ctx *c = malloc(sizeof(*c));
 	if (c)
-		top_ctx_init(c);
+		top_ctx_init(c, ((struct top_ctx *)arg)->prog);
 	return c;
 }
 
@@ -125,8 +173,12 @@ static struct po_error *merge_map(struct po_keymap *to, const struct po_keymap *
 static struct po_error *top_part_merge(void *arg, void *part)
 {
 	struct top_ctx *c = arg, *p = part;
-	struct po_error *err = merge_map(&c->stacks, &p->stacks);
+	struct po_error *err = flush_run(c);
 
+	if (!err)
+		err = flush_run(p);
+	if (!err)
+		err = merge_map(&c->stacks, &p->stacks);
 	if (!err)
 		err = merge_map(&c->procs, &p->procs);
 	if (!err)
@@ -429,8 +481,10 @@ struct po_error *po_report_top(struct po_program *prog, FILE *out,
 
 	if ((err = po_types_want_list(prog, &po_top_types)))
 		return err;
-	top_ctx_init(&c);
+	top_ctx_init(&c, prog);
 	err = po_walk_parts(prog, PO_WALK_DEBUGFS, &top_walk, &c, stats);
+	if (!err)
+		err = flush_run(&c);
 	if (!err)
 		err = po_keymap_sort(&c.stacks, by_pages);
 	if (!err)
