@@ -84,7 +84,7 @@ struct po_error *po_report_opts_set(struct po_report_opts *opts, int opt,
 		break;
 	case PO_OPT_TOP_N:
 		if (!po_parse_u64(arg, &v) || v == 0 || v > 100000)
-			return po_error_create(PO_ERR_USAGE, "-n: '%s' is not a positive number", arg);
+			return po_error_create(PO_ERR_USAGE, "-n: '%s' is not a number from 1 to 100000", arg);
 		opts->top_n = (int)v;
 		break;
 	case PO_OPT_FROM_PAGES: opts->from_pages = true; break;

@@ -35,7 +35,7 @@ echo "pageowner memcg > $out/memcg.txt" >>"$CRASH_TMP/cmds"
 echo "pageowner info --json > $out/info.txt" >>"$CRASH_TMP/cmds"
 # usage errors: one line each, and crash goes on
 usage=("pageowner|give a subcommand" "pageowner frob|unknown subcommand 'frob'"
-	"pageowner top -n 0|-n: '0' is not a positive number"
+	"pageowner top -n 0|-n: '0' is not a number from 1 to 100000"
 	"pageowner pages --dying|pages: option '--dying' does not apply"
 	"pageowner page|page: give one of PFN, -p PHYSADDR or -P PAGE"
 	"pageowner stacks -t|stacks: option '-t' needs a value")

@@ -46,8 +46,9 @@ int main(void)
 	CHECK(m && !strcmp(m, "--threshold: '' is not a number"));
 	CHECK(!set(&o, 'n', "100000") && o.top_n == 100000);
 	m = set(&o, PO_OPT_TOP_N, "0");
-	CHECK(m && !strcmp(m, "-n: '0' is not a positive number"));
-	CHECK(set(&o, PO_OPT_TOP_N, "100001") && o.top_n == 100000);
+	CHECK(m && !strcmp(m, "-n: '0' is not a number from 1 to 100000"));
+	m = set(&o, PO_OPT_TOP_N, "100001");
+	CHECK(m && !strcmp(m, "-n: '100001' is not a number from 1 to 100000") && o.top_n == 100000);
 	CHECK(!set(&o, PO_OPT_FROM_PAGES, NULL) && o.from_pages);
 	CHECK(!set(&o, PO_OPT_KERNEL_ORDER, NULL) && o.kernel_order);
 	CHECK(!set(&o, PO_OPT_DYING, NULL) && o.dying_only);
