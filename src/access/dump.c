@@ -320,6 +320,11 @@ uint64_t po_dump_max_paddr(struct po_dump *d) { return d->hdr.max_paddr; }
  * so after a failed read the context is retired (parked, with its
  * translation objects) and a new one opened over the same file.  A dump
  * that keeps failing gets MAX_REOPENS new contexts, then no more reads.
+ * The third door is a page table: a translation that fails for any reason
+ * but a page not present, an invalid address or no method read a page
+ * table page that was absent or did not decompress, through the same
+ * cache, and retires the context too (lzo wrote through NULL at the next
+ * read: found by tests/fuzz/mutate-dumps, seed 23, mutant 1177).
  */
 #define MAX_REOPENS 16
 
@@ -382,12 +387,19 @@ static struct po_error *guarded_read(struct po_dump *d, enum po_addrspace as,
 		unsigned char bit = 0;
 		kdump_status st;
 
+		addrxlat_status xst;
 		if (as != PO_PADDR &&
-		    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK) {
+		    (xst = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys)) != ADDRXLAT_OK) {
 			struct po_error *err = po_error_create(PO_ERR_FAULT,
 				"%s: cannot read %zu bytes at virtual %#llx: %s", d->path, len,
 				(unsigned long long)addr, addrxlat_ctx_get_err(d->axctx));
 			addrxlat_ctx_clear_err(d->axctx);
+			/* a page table the walk could not read (absent, or its
+			 * data does not decompress) went through libkdumpfile's
+			 * cache: the third door below */
+			if (xst != ADDRXLAT_ERR_NOTPRESENT && xst != ADDRXLAT_ERR_INVALID &&
+			    xst != ADDRXLAT_ERR_NOMETH)
+				reset_cache(d);
 			return err;
 		}
 		if (kdump_bmp_get_bits(d->pagemap, fa.addr / ps, fa.addr / ps, &bit) != KDUMP_OK ||
