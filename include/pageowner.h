@@ -272,7 +272,8 @@ struct po_walk_stats {
 	/* records the kernel does not print (so neither do the reports) whose
 	 * flags contradict the rest of the record or the struct page: what a
 	 * flipped bit leaves where an allocated record was.  A record marked
-	 * freed that was never freed (no free time, 5.13+), one with an
+	 * freed that was not freed since its allocation (no free time after
+	 * the allocation time, 5.13+), one with an
 	 * allocation stack but without PAGE_EXT_OWNER, one marked allocated
 	 * on a page the buddy allocator holds as free; the first one's PFN. */
 	uint64_t records_inconsistent;

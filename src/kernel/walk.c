@@ -404,10 +404,19 @@ static struct po_error *check_record(struct walker *w, struct po_record *rec)
  * flipped bit leaves where an allocated record was (no checksum guards an
  * ELF dump's or an LZO page's data).  The kernel clears
  * PAGE_EXT_OWNER_ALLOCATED only when it frees the page, and then writes the
- * free time (5.13+) and the free stack; sets it only with PAGE_EXT_OWNER;
+ * free time (5.13+: after the allocation time) and the free stack; sets it only with PAGE_EXT_OWNER;
  * and clears it before a page joins the buddy allocator.  Only a record's
  * first PFN (aligned to its order) is looked at, as the kernel's walk does.
  */
+/*
+ * A free time this much before the allocation time is an earlier life's.
+ * Less is not taken for one: local_clock() is per CPU, and a page
+ * allocated on one CPU and freed on another may read a clock up to a tick
+ * behind (sched_clock_local() keeps each within a tick of the global
+ * clock; 10 ms at HZ=100), twice for safety.
+ */
+#define FREE_BEFORE_ALLOC_SLACK 20000000ULL
+
 static void check_hidden(const struct po_layout *L, const struct po_record *rec,
 			 struct po_walk_stats *st)
 {
@@ -421,8 +430,12 @@ static void check_hidden(const struct po_layout *L, const struct po_record *rec,
 	} else if (!rec->owner) {
 		if (rec->handle) /* written with PAGE_EXT_OWNER, never cleared */
 			kind = &st->inconsistent_no_owner;
-	} else if (rec->owner && !rec->allocated && rec->handle && !rec->free_ts_nsec &&
-		   L->po_free_ts_nsec != PO_ABSENT) {
+	} else if (rec->owner && !rec->allocated && rec->handle &&
+		   L->po_free_ts_nsec != PO_ABSENT &&
+		   (!rec->free_ts_nsec ||
+		    rec->free_ts_nsec + FREE_BEFORE_ALLOC_SLACK < rec->ts_nsec)) {
+		/* no free time, or only one from before this allocation (an
+		 * earlier life's): not freed since it was allocated */
 		kind = &st->inconsistent_unfreed;
 	}
 	if (!kind)
@@ -1229,7 +1242,7 @@ void po_walk_stats_warn(struct po_program *prog, FILE *fp,
 	if (st->records_inconsistent) {
 		char what[256];
 		const struct kind_count k[] = {
-			{ st->inconsistent_unfreed, "%llu marked freed but never freed (no free time)", 0 },
+			{ st->inconsistent_unfreed, "%llu marked freed but never freed since allocated (no free time after the allocation)", 0 },
 			{ st->inconsistent_no_owner, "%llu with a stack but without the owner bit", 0 },
 			{ st->inconsistent_buddy, "%llu marked allocated on a free buddy page", 0 },
 		};

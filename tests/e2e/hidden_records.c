@@ -3,8 +3,9 @@
  * and a stack_list that skips entries.  A real dump is read through a
  * memory backend that rewrites one section's page_ext array: one allocated
  * record marked freed with no free time (kernels with free_ts_nsec), one
- * marked allocated without PAGE_EXT_OWNER, and one free buddy page given an
- * allocated record.  The kernel would print none of them and neither does
+ * marked freed whose free time is a second before its allocation time (an
+ * earlier life's), one marked allocated without PAGE_EXT_OWNER, and one
+ * free buddy page given an allocated record.  The kernel would print none of them and neither does
  * `pages`, but the walk must count each under its kind, name the first PFN,
  * and warn.  On a kernel with stack_list (6.9+), a node's next pointer is
  * redirected three nodes on: `stacks` must count the skipped records, whose
@@ -26,10 +27,11 @@ static void *inner_arg;
 static struct po_program *P;
 static int patching;
 static int seen_arrays;
-/* victims: [0] unfreed, [1] no owner, [2] buddy; array read and index */
-static int v_array[3] = { -1, -1, -1 };
-static long v_index[3];
-static uint64_t v_pfn[3];
+/* victims: [0] unfreed, [1] no owner, [2] buddy, [3] freed in an earlier
+ * life; array read and index */
+static int v_array[4] = { -1, -1, -1, -1 };
+static long v_index[4];
+static uint64_t v_pfn[4];
 static uint8_t donor[512];     /* an allocated record's page_owner bytes */
 static uint64_t next_at, next_to; /* stack_list: *(next_at) reads next_to */
 static uint8_t *last;             /* the look pass: the last array read */
@@ -63,7 +65,7 @@ static struct po_error *rd(void *arg, enum po_addrspace as, uint64_t addr,
 		}
 		return NULL;
 	}
-	for (int v = 0; v < 3; v++) {
+	for (int v = 0; v < 4; v++) {
 		if (v_array[v] != k)
 			continue;
 		uint8_t *e = (uint8_t *)buf + v_index[v] * L->page_ext_size;
@@ -75,6 +77,10 @@ static struct po_error *rd(void *arg, enum po_addrspace as, uint64_t addr,
 			memcpy(o + L->po_free_ts_nsec, &zero, 8);
 		} else if (v == 1) {
 			flags &= ~(1ULL << L->ext_owner_bit);
+		} else if (v == 3) {
+			uint64_t ts = po_get_u64(o + L->po_ts_nsec) - 1000000000ULL;
+			flags &= ~(1ULL << L->ext_owner_allocated_bit);
+			memcpy(o + L->po_free_ts_nsec, &ts, 8);
 		} else {
 			flags |= 1ULL << L->ext_owner_bit | 1ULL << L->ext_owner_allocated_bit;
 			memcpy(o, donor, L->sizeof_page_owner);
@@ -106,8 +112,10 @@ static struct po_error *look_cb(struct po_program *prog, const struct po_record 
 		return NULL;
 	if (rec->owner && rec->allocated && rec->handle && rec->order == 0 && !rec->suspect &&
 	    !rec->buddy) {
-		int v = v_array[0] < 0 && L->po_free_ts_nsec != PO_ABSENT ? 0 :
-			v_array[1] < 0 ? 1 : -1;
+		bool free_ts = L->po_free_ts_nsec != PO_ABSENT && L->po_ts_nsec != PO_ABSENT;
+		int v = v_array[0] < 0 && free_ts ? 0 :
+			v_array[1] < 0 ? 1 :
+			v_array[3] < 0 && free_ts && rec->ts_nsec > 2000000000ULL ? 3 : -1;
 		if (v >= 0) {
 			v_array[v] = k;
 			v_index[v] = i;
@@ -172,7 +180,7 @@ int main(int argc, char **argv)
 	CHECK(!err && base.records_inconsistent == 0, "intact dump (walk all): %llu inconsistent",
 	      (unsigned long long)base.records_inconsistent);
 	int want = 0;
-	for (int v = 0; v < 3; v++)
+	for (int v = 0; v < 4; v++)
 		want += v_array[v] >= 0;
 	if (v_array[1] < 0 || v_array[2] < 0 || !have_donor) {
 		printf("SKIP: no section with the records to patch\n");
@@ -184,10 +192,11 @@ int main(int argc, char **argv)
 	err = po_walk(P, PO_WALK_DEBUGFS, count_cb, &n, &base);
 	CHECK(!err && base.records_inconsistent == 0, "intact dump: %llu inconsistent",
 	      (unsigned long long)base.records_inconsistent);
-	printf("intact: %llu records; patching PFNs %#llx (unfreed), %#llx (no owner), %#llx (buddy)\n",
+	printf("intact: %llu records; patching PFNs %#llx (unfreed), %#llx (no owner), %#llx (buddy), %#llx (freed in an earlier life)\n",
 	       (unsigned long long)base.pfns_allocated,
 	       v_array[0] >= 0 ? (unsigned long long)v_pfn[0] : 0ULL,
-	       (unsigned long long)v_pfn[1], (unsigned long long)v_pfn[2]);
+	       (unsigned long long)v_pfn[1], (unsigned long long)v_pfn[2],
+	       v_array[3] >= 0 ? (unsigned long long)v_pfn[3] : 0ULL);
 
 	patching = 1;
 	seen_arrays = 0;
@@ -197,7 +206,8 @@ int main(int argc, char **argv)
 	CHECK(!err, "walk: %s", err ? err->message : "");
 	po_error_destroy(err);
 	CHECK(st.records_inconsistent == (uint64_t)want &&
-	      st.inconsistent_unfreed == (v_array[0] >= 0) && st.inconsistent_no_owner == 1 &&
+	      st.inconsistent_unfreed == (uint64_t)(v_array[0] >= 0) + (v_array[3] >= 0) &&
+	      st.inconsistent_no_owner == 1 &&
 	      st.inconsistent_buddy == 1,
 	      "inconsistent %llu (want %d): unfreed %llu no_owner %llu buddy %llu",
 	      (unsigned long long)st.records_inconsistent, want,
@@ -211,6 +221,8 @@ int main(int argc, char **argv)
 	uint64_t first = v_pfn[1] < v_pfn[2] ? v_pfn[1] : v_pfn[2];
 	if (v_array[0] >= 0 && v_pfn[0] < first)
 		first = v_pfn[0];
+	if (v_array[3] >= 0 && v_pfn[3] < first)
+		first = v_pfn[3];
 	CHECK(st.inconsistent_first_pfn == first, "first PFN %#llx, want %#llx",
 	      (unsigned long long)st.inconsistent_first_pfn, (unsigned long long)first);
 	char *w = NULL;
