@@ -215,6 +215,17 @@ static const char *mt_name(struct po_program *prog, int m)
 	return m == MAX_MT ? "(unknown)" : po_migratetype_name(prog, m);
 }
 
+/* A counter that cannot be read is left out of the totals (the error is
+ * not the report's: the reports say which figures they lack). */
+static bool read_counter(struct po_program *prog, uint64_t addr, uint64_t *v)
+{
+	struct po_error *err = po_read_u64(prog, addr, v);
+	bool ok = !err;
+
+	po_error_destroy(err);
+	return ok;
+}
+
 struct po_error *po_mem_totals(struct po_program *prog, struct po_mem_totals *t)
 {
 	struct po_error *err;
@@ -225,12 +236,12 @@ struct po_error *po_mem_totals(struct po_program *prog, struct po_mem_totals *t)
 	if ((err = po_types_want_list(prog, &po_top_types)))
 		return err;
 	if (po_symbol_addr(prog, "_totalram_pages", &addr) &&
-	    !po_read_u64(prog, addr, &v)) {
+	    read_counter(prog, addr, &v)) {
 		t->have_ram = true;
 		t->ram = v;
 		snprintf(t->ram_src, sizeof(t->ram_src), "_totalram_pages");
 	} else if (po_symbol_addr(prog, "totalram_pages", &addr) &&
-		   !po_read_u64(prog, addr, &v)) {
+		   read_counter(prog, addr, &v)) {
 		t->have_ram = true;
 		t->ram = v;
 		snprintf(t->ram_src, sizeof(t->ram_src), "totalram_pages");
@@ -238,7 +249,7 @@ struct po_error *po_mem_totals(struct po_program *prog, struct po_mem_totals *t)
 	if (po_enum_value(prog, "NR_FREE_PAGES", &nr_free) &&
 	    nr_free >= 0 && nr_free < 256 &&
 	    po_symbol_addr(prog, "vm_zone_stat", &addr) &&
-	    !po_read_u64(prog, addr + 8 * (uint64_t)nr_free, &v)) {
+	    read_counter(prog, addr + 8 * (uint64_t)nr_free, &v)) {
 		/* atomic_long_t: per-CPU deltas not yet folded may make it negative */
 		t->have_free = true;
 		t->free_pages = (int64_t)v < 0 ? 0 : v;
@@ -260,6 +271,26 @@ static double pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* part's share of RAM as text ("?" when the dump does not tell RAM) and as
+ * a JSON value (null then): never 0.0% of an unknown whole */
+struct share { char s[32]; };
+
+static const char *of_ram(struct share *b, uint64_t part, uint64_t ram)
+{
+	if (!ram)
+		return "?";
+	snprintf(b->s, sizeof(b->s), "%.1f", pct(part, ram));
+	return b->s;
+}
+
+static const char *of_ram_json(struct share *b, uint64_t part, uint64_t ram)
+{
+	if (!ram)
+		return "null";
+	snprintf(b->s, sizeof(b->s), "%.2f", pct(part, ram));
+	return b->s;
+}
+
 static bool is_oom_reason(const char *r)
 {
 	return strstr(r, "Out of memory") || strstr(r, "out of memory") ||
@@ -272,6 +303,7 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 				   const char *kmsg_err, const char *panic_file)
 {
 	struct po_error *err;
+	struct share sh;
 	char gfp[1024];
 
 	if (panic) {
@@ -293,8 +325,8 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 			fputs("greatest memory consumer: ", out);
 		else
 			fprintf(out, "next #%zu: ", i + 1);
-		fprintf(out, "%llu pages (%.1f MiB, %.1f%% of RAM) are allocated from:\n",
-			(unsigned long long)a->pages, mib(prog, a->pages), pct(a->pages, ram));
+		fprintf(out, "%llu pages (%.1f MiB, %s%% of RAM) are allocated from:\n",
+			(unsigned long long)a->pages, mib(prog, a->pages), of_ram(&sh, a->pages, ram));
 		if ((err = po_stack_print_handle(prog, out, (uint32_t)a->key)))
 			return err;
 		fputc('\n', out);
@@ -306,22 +338,22 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 	fprintf(out, "%12s %10s %6s %8s  %s\n", "pages", "MiB", "%RAM", "tgid", "comm");
 	for (size_t i = 0; i < c->procs.len && i < n; i++) {
 		const struct agg *a = po_keymap_at(&c->procs, i);
-		fprintf(out, "%12llu %10.1f %6.1f %8d  %s\n", (unsigned long long)a->pages,
-			mib(prog, a->pages), pct(a->pages, ram), (int)(uint32_t)a->key, a->comm);
+		fprintf(out, "%12llu %10.1f %6s %8d  %s\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), of_ram(&sh, a->pages, ram), (int)(uint32_t)a->key, a->comm);
 	}
 	fputs("\nby gfp mask:\n", out);
 	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "gfp_mask");
 	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
 		const struct agg *a = po_keymap_at(&c->gfps, i);
 		po_format_gfp(prog, (uint32_t)a->key, gfp, sizeof(gfp));
-		fprintf(out, "%12llu %10.1f %6.1f  0x%llx(%s)\n", (unsigned long long)a->pages,
-			mib(prog, a->pages), pct(a->pages, ram), (unsigned long long)a->key, gfp);
+		fprintf(out, "%12llu %10.1f %6s  0x%llx(%s)\n", (unsigned long long)a->pages,
+			mib(prog, a->pages), of_ram(&sh, a->pages, ram), (unsigned long long)a->key, gfp);
 	}
 	fputs("\nby migratetype (of the gfp mask):\n", out);
 	fprintf(out, "%12s %10s %6s  %s\n", "pages", "MiB", "%RAM", "migratetype");
 	for (int m; (m = take_largest_mt(c)) >= 0;)
-		fprintf(out, "%12llu %10.1f %6.1f  %s\n", (unsigned long long)c->mt_pages[m],
-			mib(prog, c->mt_pages[m]), pct(c->mt_pages[m], ram), mt_name(prog, m));
+		fprintf(out, "%12llu %10.1f %6s  %s\n", (unsigned long long)c->mt_pages[m],
+			mib(prog, c->mt_pages[m]), of_ram(&sh, c->mt_pages[m], ram), mt_name(prog, m));
 
 	fputs("\nmemory (from the dump):\n", out);
 	if (t->have_ram)
@@ -330,18 +362,18 @@ static struct po_error *print_text(struct po_program *prog, FILE *out, struct to
 	else
 		fputs("  RAM:                       unknown (no _totalram_pages)\n", out);
 	if (t->have_free)
-		fprintf(out, "  free:                      %12llu pages (%.1f MiB, %.1f%% of RAM)  [%s]\n",
+		fprintf(out, "  free:                      %12llu pages (%.1f MiB, %s%% of RAM)  [%s]\n",
 			(unsigned long long)t->free_pages, mib(prog, t->free_pages),
-			pct(t->free_pages, ram), t->free_src);
+			of_ram(&sh, t->free_pages, ram), t->free_src);
 	else
 		fputs("  free:                      unknown (no vm_zone_stat / NR_FREE_PAGES)\n", out);
 	uint64_t used = t->used;
 	if (t->have_used)
 		fprintf(out, "  used (RAM - free):         %12llu pages (%.1f MiB, %.1f%% of RAM)\n",
 			(unsigned long long)used, mib(prog, used), pct(used, ram));
-	fprintf(out, "  counted by page_owner:     %12llu pages (%.1f MiB, %.1f%% of RAM) in %llu allocations from %zu stacks\n",
+	fprintf(out, "  counted by page_owner:     %12llu pages (%.1f MiB, %s%% of RAM) in %llu allocations from %zu stacks\n",
 		(unsigned long long)ws->pages_allocated, mib(prog, ws->pages_allocated),
-		pct(ws->pages_allocated, ram), (unsigned long long)ws->pfns_allocated,
+		of_ram(&sh, ws->pages_allocated, ram), (unsigned long long)ws->pfns_allocated,
 		c->stacks.len);
 	if (t->have_used) {
 		if (used >= ws->pages_allocated) {
@@ -363,6 +395,7 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 				   const char *kmsg_err, const char *panic_file)
 {
 	struct po_error *err;
+	struct share sh;
 	char gfp[1024];
 	bool first = true;
 
@@ -402,9 +435,9 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 	fputs(",\"stacks\":[", out);
 	for (size_t i = 0; i < c->stacks.len && i < n; i++) {
 		const struct agg *a = po_keymap_at(&c->stacks, i);
-		fprintf(out, "%s{\"handle\":%llu,\"pages\":%llu,\"allocations\":%llu,\"percent_ram\":%.2f,\"stack\":",
+		fprintf(out, "%s{\"handle\":%llu,\"pages\":%llu,\"allocations\":%llu,\"percent_ram\":%s,\"stack\":",
 			i ? "," : "", (unsigned long long)a->key, (unsigned long long)a->pages,
-			(unsigned long long)a->records, pct(a->pages, ram));
+			(unsigned long long)a->records, of_ram_json(&sh, a->pages, ram));
 		const struct po_stack *st;
 		if ((err = po_stack_lookup(prog, (uint32_t)a->key, &st, NULL, 0)))
 			return err;
@@ -416,8 +449,8 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 		const struct agg *a = po_keymap_at(&c->procs, i);
 		fprintf(out, "%s{\"tgid\":%d,\"comm\":", i ? "," : "", (int)(uint32_t)a->key);
 		po_json_string(out, a->comm);
-		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
-			(unsigned long long)a->pages, pct(a->pages, ram));
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%s}",
+			(unsigned long long)a->pages, of_ram_json(&sh, a->pages, ram));
 	}
 	fputs("],\"gfp_masks\":[", out);
 	for (size_t i = 0; i < c->gfps.len && i < n; i++) {
@@ -426,15 +459,15 @@ static struct po_error *print_json(struct po_program *prog, FILE *out, struct to
 		fprintf(out, "%s{\"gfp_mask\":%llu,\"gfp\":", i ? "," : "",
 			(unsigned long long)a->key);
 		po_json_string(out, gfp);
-		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
-			(unsigned long long)a->pages, pct(a->pages, ram));
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%s}",
+			(unsigned long long)a->pages, of_ram_json(&sh, a->pages, ram));
 	}
 	fputs("],\"migratetypes\":[", out);
 	for (int m; (m = take_largest_mt(c)) >= 0; first = false) {
 		fprintf(out, "%s{\"migratetype\":", first ? "" : ",");
 		po_json_string(out, mt_name(prog, m));
-		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%.2f}",
-			(unsigned long long)c->mt_pages[m], pct(c->mt_pages[m], ram));
+		fprintf(out, ",\"pages\":%llu,\"percent_ram\":%s}",
+			(unsigned long long)c->mt_pages[m], of_ram_json(&sh, c->mt_pages[m], ram));
 	}
 	fputs("]}\n", out);
 	return NULL;
