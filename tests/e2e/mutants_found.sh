@@ -23,39 +23,39 @@
 #    every share as "0.0% of RAM".  Now "?% of RAM", and null in JSON.
 . "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null || skip "no python3"
-for v in 6.12; do [ -f "$FX/$v/vmlinux.zst" ] || skip "no $v fixture"; done
-out=$(python3 "$TOP/tests/fuzz/mutate-dumps" --seed 23 --only 1177 --only 160 --strict \
-	--build "$(dirname "$PO")" --timeout 120 2>&1)
-rc=$?
-echo "$out" | tail -6
-[ $rc = 0 ] || fail "seed 23: mutate-dumps found problems (exit $rc)"
-echo "$out" | grep -q "^total  *2  *10  *0  *0  *0  *0 " || fail "seed 23: want 2 mutants, 10 runs, 0 signals, hangs, sanitizer reports, silent drops"
-out=$(python3 "$TOP/tests/fuzz/mutate-dumps" --seed 24 --only 597 --strict \
-	--build "$(dirname "$PO")" --timeout 120 2>&1)
-rc=$?
-echo "$out" | tail -4
-[ $rc = 0 ] || fail "seed 24: mutate-dumps found problems (exit $rc)"
-echo "$out" | grep -q "^total  *1  *5  *0  *0  *0  *0 " || fail "seed 24: want 1 mutant, 5 runs, 0 problems"
-out=$(python3 "$TOP/tests/fuzz/mutate-dumps" --seed 26 --only 49 --strict \
-	--build "$(dirname "$PO")" --timeout 120 2>&1)
-rc=$?
-echo "$out" | tail -4
-[ $rc = 0 ] || fail "seed 26: mutate-dumps found problems (exit $rc)"
-echo "$out" | grep -q "^total  *1  *5  *0  *0  *0  *0 " || fail "seed 26: want 1 mutant, 5 runs, 0 problems"
-# #160's record is counted: info's suspect line says 1
+for v in 6.12 7.3; do [ -f "$FX/$v/vmlinux.zst" ] || skip "no $v fixture"; done
+MD=("python3" "$TOP/tests/fuzz/mutate-dumps" --build "$(dirname "$PO")")
+# replay SEED RUNS I...: mutants I of SEED, every report, --strict; the
+# total line must count them, RUNS runs and no signal, hang, sanitizer
+# report or silent drop
+replay() {
+	local seed=$1 runs=$2 only=() i out rc
+	shift 2
+	for i; do only+=(--only "$i"); done
+	out=$("${MD[@]}" --seed "$seed" "${only[@]}" --strict --timeout 120 2>&1)
+	rc=$?
+	echo "$out" | tail -$(($# + 3))
+	[ $rc = 0 ] || fail "seed $seed: mutate-dumps found problems (exit $rc)"
+	echo "$out" | grep -q "^total  *$#  *$runs  *0  *0  *0  *0 " ||
+		fail "seed $seed: want $# mutant(s), $runs runs, 0 signals, hangs, sanitizer reports, silent drops"
+}
+replay 23 10 1177 160
+replay 24 5 597
+replay 26 5 49
 keep=$(mktemp -d); trap 'rm -rf "$keep"' EXIT
-python3 "$TOP/tests/fuzz/mutate-dumps" --seed 23 --only 160 --keep "$keep" --build "$(dirname "$PO")" \
-	--reports info >/dev/null 2>&1
-m=$(ls "$keep"/mutant-s23-160.* 2>/dev/null | head -1)
-[ -n "$m" ] || fail "mutant 160 not kept"
+# kept SEED I REPORT: the file of mutant I of SEED (made through REPORT)
+kept() {
+	"${MD[@]}" --seed "$1" --only "$2" --keep "$keep" --reports "$3" >/dev/null 2>&1
+	m=$(ls "$keep"/mutant-s"$1"-"$2".* 2>/dev/null | head -1)
+	[ -n "$m" ] || fail "mutant $2 of seed $1 not kept"
+}
+# #160's record is counted: info's suspect line says 1
+kept 23 160 info
 "$PO" info --no-progress "$m" "$(fx_vmlinux 6.12)" >"$keep/info" 2>"$keep/err" || fail "info on mutant 160: exit $?"
 grep -q "suspect records: *1 " "$keep/info" || { cat "$keep/info"; fail "mutant 160: want 1 suspect record"; }
 grep -q "1 with an order above" "$keep/err" || { cat "$keep/err"; fail "mutant 160: want the order warning"; }
 # #49: RAM unknown, so no share of it
-python3 "$TOP/tests/fuzz/mutate-dumps" --seed 26 --only 49 --keep "$keep" --build "$(dirname "$PO")" \
-	--reports top >/dev/null 2>&1
-m=$(ls "$keep"/mutant-s26-49.* 2>/dev/null | head -1)
-[ -n "$m" ] || fail "mutant 49 not kept"
+kept 26 49 top
 "$PO" top --no-progress "$m" "$(fx_vmlinux 7.3)" >"$keep/top" 2>"$keep/err" || fail "top on mutant 49: exit $?"
 grep -q "RAM: *unknown" "$keep/top" || { cat "$keep/top"; fail "mutant 49: want RAM unknown"; }
 grep -q "?% of RAM" "$keep/top" || fail "mutant 49: want ?% of RAM"
