@@ -400,15 +400,6 @@ static struct po_error *check_record(struct walker *w, struct po_record *rec)
 }
 
 /*
- * A record the kernel does not print whose flags contradict the rest: what a
- * flipped bit leaves where an allocated record was (no checksum guards an
- * ELF dump's or an LZO page's data).  The kernel clears
- * PAGE_EXT_OWNER_ALLOCATED only when it frees the page, and then writes the
- * free time (5.13+: after the allocation time) and the free stack; sets it only with PAGE_EXT_OWNER;
- * and clears it before a page joins the buddy allocator.  Only a record's
- * first PFN (aligned to its order) is looked at, as the kernel's walk does.
- */
-/*
  * A free time this much before the allocation time is an earlier life's.
  * Less is not taken for one: local_clock() is per CPU, and a page
  * allocated on one CPU and freed on another may read a clock up to a tick
@@ -417,6 +408,16 @@ static struct po_error *check_record(struct walker *w, struct po_record *rec)
  */
 #define FREE_BEFORE_ALLOC_SLACK 20000000ULL
 
+/*
+ * A record the kernel does not print whose flags contradict the rest: what a
+ * flipped bit leaves where an allocated record was (no checksum guards an
+ * ELF dump's or an LZO page's data).  The kernel clears
+ * PAGE_EXT_OWNER_ALLOCATED only when it frees the page, and then writes the
+ * free time (5.13+: after the allocation time) and the free stack; sets it
+ * only with PAGE_EXT_OWNER; and clears it before a page joins the buddy
+ * allocator.  Only a record's first PFN (aligned to its order) is looked
+ * at, as the kernel's walk does.
+ */
 static void check_hidden(const struct po_layout *L, const struct po_record *rec,
 			 struct po_walk_stats *st)
 {
@@ -443,6 +444,26 @@ static void check_hidden(const struct po_layout *L, const struct po_record *rec,
 	if (!st->records_inconsistent++)
 		st->inconsistent_first_pfn = rec->pfn;
 	(*kind)++;
+}
+
+/*
+ * A record the walk skips as the kernel does (no allocated record, or a
+ * page that is not the first of its block).  An allocated record on a page
+ * its order does not align is a tail page's, unless no kernel writes that
+ * order: a flipped bit that made one would make the record vanish without
+ * a word, so it is counted as suspect.
+ */
+static struct po_error *skip_record(struct walker *w, struct po_record *rec)
+{
+	const struct po_layout *L = &w->prog->k->L;
+	struct po_error *err;
+
+	if (rec->has_ext && rec->owner && rec->allocated && rec->handle &&
+	    rec->order > L->max_record_order && (err = check_record(w, rec)))
+		return err;
+	check_hidden(L, rec, w->stats);
+	w->stats->pfns_skipped++;
+	return NULL;
 }
 
 const char *po_suspect_name(unsigned bit)
@@ -912,22 +933,10 @@ static struct po_error *debugfs_section(struct walker *w, uint64_t *pfnp,
 				st->pfns_skipped++;
 			continue;
 		}
-		if (!rec.owner || !rec.allocated || !rec.handle) {
-			check_hidden(L, &rec, st);
-			st->pfns_skipped++;
-			continue;
-		}
-		if (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1))) {
-			/* not the first page of its block: a tail page (the
-			 * kernel writes every page's record), skipped as the
-			 * kernel does; but no kernel writes an order this
-			 * large, so a flipped bit that made one would make an
-			 * allocated record vanish without a word: counted */
-			if (rec.order > L->max_record_order &&
-			    (err = check_record(w, &rec)))
+		if (!rec.owner || !rec.allocated || !rec.handle ||
+		    (rec.order < 64 && (pfn & ((1ULL << rec.order) - 1)))) {
+			if ((err = skip_record(w, &rec)))
 				break;
-			check_hidden(L, &rec, st);
-			st->pfns_skipped++;
 			continue;
 		}
 		if ((err = check_record(w, &rec)))
@@ -984,14 +993,8 @@ static struct po_error *all_section(struct walker *w, uint64_t *pfnp,
 				st->pfns_allocated++;
 				st->pages_allocated += 1ULL << rec.order;
 			}
-		} else {
-			/* an order no kernel writes on a page it does not
-			 * align: counted, as debugfs_section() does */
-			if (rec.has_ext && rec.owner && rec.allocated && rec.handle &&
-			    rec.order > L->max_record_order && (err = check_record(w, &rec)))
-				break;
-			check_hidden(L, &rec, st);
-			st->pfns_skipped++;
+		} else if ((err = skip_record(w, &rec))) {
+			break;
 		}
 		if ((err = fn(prog, &rec, arg)))
 			break;

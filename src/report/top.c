@@ -58,15 +58,20 @@ struct top_ctx {
 	struct po_program *prog;
 };
 
-static struct agg *add(struct po_keymap *m, uint64_t key, const struct top_run *r)
+/* pages and records added to key's entry; comm (if any) names a new one
+ * (a process keeps the comm of its first record) */
+static struct po_error *add(struct po_keymap *m, uint64_t key, uint64_t pages,
+			    uint64_t records, const char *comm)
 {
 	struct agg *a = po_keymap_get(m, key);
 
-	if (a) {
-		a->pages += r->pages;
-		a->records += r->records;
-	}
-	return a;
+	if (!a)
+		return &po_error_nomem;
+	if (!a->records && comm)
+		memcpy(a->comm, comm, sizeof(a->comm));
+	a->pages += pages;
+	a->records += records;
+	return NULL;
 }
 
 /* The pending run into the tables.  Nothing else reached them between the
@@ -75,21 +80,15 @@ static struct agg *add(struct po_keymap *m, uint64_t key, const struct top_run *
 static struct po_error *flush_run(struct top_ctx *c)
 {
 	struct top_run *r = &c->run;
-	struct agg *a;
+	struct po_error *err;
 	int mt;
 
 	if (!r->records)
 		return NULL;
-	if (!add(&c->stacks, r->handle, r))
-		return &po_error_nomem;
-	if (!(a = po_keymap_get(&c->procs, r->tgid)))
-		return &po_error_nomem;
-	if (!a->records)
-		memcpy(a->comm, r->comm, sizeof(a->comm));
-	a->pages += r->pages;
-	a->records += r->records;
-	if (!add(&c->gfps, r->gfp_mask, r))
-		return &po_error_nomem;
+	if ((err = add(&c->stacks, r->handle, r->pages, r->records, NULL)) ||
+	    (err = add(&c->procs, r->tgid, r->pages, r->records, r->comm)) ||
+	    (err = add(&c->gfps, r->gfp_mask, r->pages, r->records, NULL)))
+		return err;
 	mt = po_gfp_migratetype(c->prog, r->gfp_mask);
 	c->mt_pages[mt >= 0 && mt < MAX_MT ? mt : MAX_MT] += r->pages;
 	r->records = 0;
@@ -157,17 +156,13 @@ static void top_part_free(void *part)
  * comm of its first record: from's, where to had none). */
 static struct po_error *merge_map(struct po_keymap *to, const struct po_keymap *from)
 {
-	for (size_t i = 0; i < from->len; i++) {
+	struct po_error *err = NULL;
+
+	for (size_t i = 0; i < from->len && !err; i++) {
 		const struct agg *f = po_keymap_at(from, i);
-		struct agg *a = po_keymap_get(to, f->key);
-		if (!a)
-			return &po_error_nomem;
-		if (!a->records)
-			memcpy(a->comm, f->comm, sizeof(a->comm));
-		a->pages += f->pages;
-		a->records += f->records;
+		err = add(to, f->key, f->pages, f->records, f->comm);
 	}
-	return NULL;
+	return err;
 }
 
 static struct po_error *top_part_merge(void *arg, void *part)
